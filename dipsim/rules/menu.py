@@ -77,9 +77,13 @@ def _annex_b(profile: int | None, failed_required_assessment: bool, previous_con
     if profile == 4:
         return Decision(THREE_SESSION_FOLLOW_UP, "Annex B profile 4",
                         "offending to fund drug misuse: Three Session Condition plus the Follow-Up Condition (§4.6.4)")
+    if previous_convictions > 0:
+        return Decision(TWO_SESSION, "§4.6.2",
+                        f"no Annex B group known; a low-level offender with some history of previous offending "
+                        f"({previous_convictions} previous conviction(s)): Two Session Condition")
     return Decision(ONE_SESSION, "§4.6.1",
-                    "no assessment of drug use to place him in an Annex B group: the minimal One Session "
-                    "Condition, whose session includes that assessment")
+                    "no Annex B group known; offending for the first time: the minimal One Session "
+                    "Condition, whose session includes an assessment of drug use")
 
 
 def _fixed(condition: str, why: str) -> Callable[[int | None, bool, int], Decision]:
@@ -100,7 +104,8 @@ MENU_POLICIES: dict[str, MenuPolicy] = {
     p.name: p
     for p in (
         MenuPolicy("annex_b", "Annex B profiles (1 one session; 2 two; 3 three; 4 three + follow-up); "
-                   "§4.6.3 one or two sessions after a failed Required Assessment", _annex_b),
+                   "§4.6.3 one or two sessions after a failed Required Assessment; no profile known: one session "
+                   "for a first offender (§4.6.1), two with previous offending (§4.6.2)", _annex_b),
         MenuPolicy("three_sessions_for_all", "the Three Session Condition for everyone",
                    _fixed(THREE_SESSION, "area policy: the Three Session Condition for everyone")),
         MenuPolicy("no_follow_up", "Annex B, but never a Follow-Up Condition", _no_follow_up),

@@ -31,9 +31,10 @@ def assessment_route(intensive: bool, test_result: str, known_drug_misuser: bool
         return Decision("required_assessment", "§2.2",
                         "positive test for a specified Class A drug: police require an initial assessment")
     if known_drug_misuser or test_result == "positive":
-        where = "non-intensive area" if not intensive else f"test {test_result.replace('_', ' ')}"
+        where = "non-intensive area (no Required Assessment)" if not intensive else f"test {test_result.replace('_', ' ')}"
+        why = "known drug misuser" if known_drug_misuser else "the positive test indicates drug misuse"
         return Decision("voluntary_assessment", "§4.6.6 Step 1",
-                        f"{where}, known drug misuser: offered a voluntary assessment with a CJIT worker")
+                        f"{where}, {why}: offered a voluntary assessment with a CJIT worker")
     return Decision("exit", "Annex A", "no positive test and not known to misuse drugs: EXIT, no DIP Conditional Caution")
 
 
