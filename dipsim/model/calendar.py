@@ -1,0 +1,108 @@
+"""Simulation time: one clock unit, the hour. t = 0 is Monday 00:00 of day 0.
+
+>>> day_index(25.0), weekday(25.0), hour_of_day(25.0)
+(1, 1, 1.0)
+>>> r = Rota([((0, 1, 2, 3, 4), 9.0, 17.0)])
+>>> r.on_duty(10.0), r.on_duty(18.0), r.next_start(18.0), r.current_end(10.0)
+(True, False, 33.0, 17.0)
+"""
+
+from __future__ import annotations
+
+import bisect
+
+HOURS_PER_DAY = 24.0
+HOURS_PER_WEEK = 168.0
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_index(t: float) -> int:
+    return int(t // HOURS_PER_DAY)
+
+
+def weekday(t: float) -> int:
+    return day_index(t) % 7
+
+
+def hour_of_day(t: float) -> float:
+    return t % HOURS_PER_DAY
+
+
+class Rota:
+    """When a pool of workers is on duty: a weekly pattern of merged intervals."""
+
+    def __init__(self, shifts: list[tuple[tuple[int, ...], float, float]]):
+        spans = sorted((d * HOURS_PER_DAY + s, d * HOURS_PER_DAY + e) for days, s, e in shifts for d in days)
+        merged: list[list[float]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        if len(merged) > 1 and merged[0][0] == 0.0 and merged[-1][1] == HOURS_PER_WEEK:
+            merged[-1][1] = HOURS_PER_WEEK + merged[0][1]
+            merged.pop(0)
+        self.intervals = [tuple(x) for x in merged]
+        self.always = len(self.intervals) == 1 and self.intervals[0][1] - self.intervals[0][0] >= HOURS_PER_WEEK
+        self.never = not self.intervals
+        self._starts = [s for s, _ in self.intervals]
+        self.weekly_hours = sum(e - s for s, e in self.intervals)
+
+    @classmethod
+    def from_shifts(cls, shifts) -> "Rota":
+        return cls([(tuple(DAY_NAMES.index(d) for d in sh.days), sh.start, sh.end) for sh in shifts])
+
+    def _find(self, t: float) -> tuple[float, float, float] | None:
+        """The interval (start, end) containing t, as absolute times, else None."""
+        week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
+        w = t - week
+        for base in (week, week - HOURS_PER_WEEK):
+            k = bisect.bisect_right(self._starts, t - base) - 1
+            if k >= 0:
+                s, e = self.intervals[k]
+                if base + s <= t < base + e:
+                    return base + s, base + e, w
+        return None
+
+    def on_duty(self, t: float) -> bool:
+        if self.always:
+            return True
+        if self.never:
+            return False
+        return self._find(t) is not None
+
+    def current_end(self, t: float) -> float:
+        """End of the duty interval containing t (t must be on duty)."""
+        if self.always:
+            return float("inf")
+        found = self._find(t)
+        assert found is not None
+        return found[1]
+
+    def next_start(self, t: float) -> float:
+        """The first time >= t when the pool is on duty (``inf`` if never)."""
+        if self.never:
+            return float("inf")
+        if self.on_duty(t):
+            return t
+        week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
+        w = t - week
+        k = bisect.bisect_right(self._starts, w)
+        if k < len(self._starts):
+            return week + self._starts[k]
+        return week + HOURS_PER_WEEK + self._starts[0]
+
+    def duty_hours(self, t0: float, t1: float) -> float:
+        """Hours on duty in [t0, t1)."""
+        if self.always:
+            return max(0.0, t1 - t0)
+        total = 0.0
+        first_week = int(t0 // HOURS_PER_WEEK) - 1
+        last_week = int(t1 // HOURS_PER_WEEK) + 1
+        for wk in range(first_week, last_week + 1):
+            base = wk * HOURS_PER_WEEK
+            for s, e in self.intervals:
+                lo, hi = max(t0, base + s), min(t1, base + e)
+                if hi > lo:
+                    total += hi - lo
+        return total

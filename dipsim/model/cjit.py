@@ -1,0 +1,129 @@
+"""CJIT workers: pools that follow a rota and serve a priority queue of jobs.
+
+A job is a piece of a worker's time: an assessment, a session, a contact. Workers
+take the most urgent job (lowest priority number, then first come) while on duty;
+a job may carry a deadline (release from custody), after which it is dropped and
+its requester told so. Busy time is booked per activity and per day, so that
+utilisation by activity and its daily series need no other record.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from .calendar import HOURS_PER_DAY, Rota
+
+ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
+              "single_session", "assessment_education", "triage", "education", "group_education", "review",
+              "follow_up_contact", "voluntary_contact", "missed_appointment")
+ACTIVITY_INDEX = {a: k for k, a in enumerate(ACTIVITIES)}
+
+
+@dataclass(order=True)
+class Job:
+    priority: int
+    seq: int
+    hours: float = field(compare=False)
+    activity: int = field(compare=False)
+    done: simpy.Event = field(compare=False)
+    started: bool = field(default=False, compare=False)
+    expired: bool = field(default=False, compare=False)
+    release: simpy.Event | None = field(default=None, compare=False)
+
+
+class WorkerPool:
+    """``workers`` CJIT workers on a rota. ``workers == 'unlimited'``: every job starts at once.
+
+    ``request`` returns an event whose value is the job's start time, or ``None`` if
+    its deadline passed first.
+    """
+
+    def __init__(self, env: simpy.Environment, name: str, workers, rota: Rota, n_days: int):
+        self.env = env
+        self.name = name
+        self.unlimited = workers == "unlimited"
+        self.workers = 0 if self.unlimited else int(workers)
+        self.rota = rota
+        self._queue: list[Job] = []
+        self._seq = 0
+        self._idle: list[simpy.Event] = []
+        self.busy = np.zeros((len(ACTIVITIES), n_days + 1))
+        self.overtime = 0.0
+        for _ in range(self.workers):
+            env.process(self._worker())
+
+    @property
+    def staffed(self) -> bool:
+        return self.unlimited or (self.workers > 0 and not self.rota.never)
+
+    def on_duty(self, t: float) -> bool:
+        return self.unlimited or (self.workers > 0 and self.rota.on_duty(t))
+
+    def request(self, hours: float, activity: str, priority: int = 1, deadline: float = math.inf,
+                release: simpy.Event | None = None) -> simpy.Event:
+        env = self.env
+        done = env.event()
+        act = ACTIVITY_INDEX[activity]
+        if self.unlimited:
+            self._book(act, env.now, hours)
+            done.succeed(env.now)
+            return done
+        if deadline <= env.now or not self.staffed:
+            done.succeed(None)
+            return done
+        self._seq += 1
+        job = Job(priority, self._seq, hours, act, done, release=release)
+        heapq.heappush(self._queue, job)
+        if deadline < math.inf:
+            env.timeout(deadline - env.now).callbacks.append(lambda _e, j=job: self._expire(j))
+        if self._idle:
+            self._idle.pop().succeed()
+        return done
+
+    def _expire(self, job: Job) -> None:
+        if not job.started and not job.done.triggered:
+            job.expired = True
+            job.done.succeed(None)
+
+    def _book(self, act: int, start: float, hours: float) -> None:
+        day = min(int(start // HOURS_PER_DAY), self.busy.shape[1] - 1)
+        self.busy[act, day] += hours
+
+    def _worker(self):
+        env = self.env
+        rota = self.rota
+        queue = self._queue
+        while True:
+            now = env.now
+            if not rota.on_duty(now):
+                yield env.timeout(rota.next_start(now) - now)
+                continue
+            while queue and queue[0].expired:
+                heapq.heappop(queue)
+            if not queue:
+                wake = env.event()
+                self._idle.append(wake)
+                yield wake
+                continue
+            job = heapq.heappop(queue)
+            job.started = True
+            shift_end = rota.current_end(now)
+            job.done.succeed(now)
+            if job.release is not None:
+                yield job.release
+                hours = env.now - now
+            else:
+                hours = job.hours
+                yield env.timeout(hours)
+            self._book(job.activity, now, hours)
+            self.overtime += max(0.0, now + hours - shift_end)
+
+    def duty_hours(self, t0: float, t1: float) -> float:
+        if self.unlimited:
+            return float("nan")
+        return self.workers * self.rota.duty_hours(t0, t1)

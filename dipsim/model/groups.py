@@ -1,0 +1,73 @@
+"""Group education (Annex C session 2): a weekly schedule; a group runs when enough wait.
+
+At each scheduled slot, if at least ``min_size`` people are waiting, up to
+``max_size`` of them (first come) join a group run by ``facilitators`` CJIT workers;
+otherwise anyone who has waited ``max_wait_days`` or more is seen 1:1 instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Model
+
+
+class GroupEducation:
+    def __init__(self, m: "Model"):
+        self.m = m
+        self.cfg = m.scenario.sessions.group
+        self.waiting: list[tuple[int, float, object]] = []
+        self.slots = sorted(DAY_NAMES.index(s.day) * HOURS_PER_DAY + s.hour for s in self.cfg.schedule)
+        self.held = 0
+        if self.cfg.enabled:
+            m.env.process(self._schedule())
+
+    def join(self, i: int):
+        """Wait for the next group (or a 1:1 fallback). The event's value: (mode, start)."""
+        ticket = self.m.env.event()
+        if not self.slots:
+            ticket.succeed(("one_to_one", None))
+            return ticket
+        self.waiting.append((i, self.m.env.now, ticket))
+        return ticket
+
+    def _next_slot(self, t: float) -> float:
+        week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
+        for base in (week, week + HOURS_PER_WEEK):
+            for s in self.slots:
+                if base + s > t:
+                    return base + s
+        raise AssertionError("unreachable: slots are within a week")  # pragma: no cover
+
+    def _schedule(self):
+        env, cfg = self.m.env, self.cfg
+        while self.slots:
+            yield env.timeout(self._next_slot(env.now) - env.now)
+            if len(self.waiting) >= cfg.min_size:
+                members, self.waiting = self.waiting[:cfg.max_size], self.waiting[cfg.max_size:]
+                env.process(self._run_group(members))
+            overdue = [w for w in self.waiting if env.now - w[1] >= cfg.max_wait_days * HOURS_PER_DAY]
+            if overdue:
+                self.waiting = [w for w in self.waiting if env.now - w[1] < cfg.max_wait_days * HOURS_PER_DAY]
+                for _, _, ticket in overdue:
+                    ticket.succeed(("one_to_one", None))
+
+    def _run_group(self, members):
+        m, env, cfg = self.m, self.m.env, self.cfg
+        release = env.event()
+        starts = [m.community.request(0.0, "group_education", 0, release=release) for _ in range(cfg.facilitators)]
+        yield env.all_of(starts)
+        if any(s.value is None for s in starts):
+            for _, _, ticket in members:
+                ticket.succeed(("one_to_one", None))
+            release.succeed()
+            return
+        start = env.now
+        yield env.timeout(cfg.minutes.sample(m.streams.get("durations.group_education"), 1)[0] / 60.0)
+        release.succeed()
+        self.held += 1
+        for _, _, ticket in members:
+            ticket.succeed(("group", start))

@@ -1,0 +1,89 @@
+"""The per-person record: preallocated typed columns, one row per arrest.
+
+Nothing per event is kept as Python objects: the model writes into numpy arrays
+and :meth:`Records.to_frame` turns them into a typed pandas DataFrame with
+categorical columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..rules.menu import CONDITIONS
+from ..scenario.schema import OUTCOME_KEYS
+from .cohort import OFFENCE_CODES, Cohort
+
+TERMINAL_STATES = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
+                   "complied_case_closed", "non_compliance_prosecution", "in_progress")
+DISPOSALS = ("pending", "not_eligible", "exit_no_drug_indication", "alternative_disposal",
+             "declined_prosecution", "dip_conditional_caution")
+TEST_RESULTS = ("not_tested", "positive", "negative", "refused")
+ROUTES = ("none", "required_assessment", "voluntary_assessment", "exit")
+IA_OUTCOMES = ("not_required", "attended", "failed", "missed_no_worker")
+VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
+FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
+CONDITION_CODES = ("none",) + CONDITIONS
+EVENT_CODES = ("none",) + OUTCOME_KEYS
+STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised")
+PROFILE_LABELS = ("non_user", "profile_1", "profile_2", "profile_3", "profile_4")
+
+CATEGORIES = {
+    "terminal_state": TERMINAL_STATES, "disposal": DISPOSALS, "test_result": TEST_RESULTS, "route": ROUTES,
+    "ia_outcome": IA_OUTCOMES, "va_outcome": VA_OUTCOMES, "fa_outcome": FA_OUTCOMES,
+    "condition": CONDITION_CODES, "non_compliance_event": EVENT_CODES, "stop_reason": STOP_REASONS,
+}
+TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_due_h", "fa_start_h",
+         "referral_h", "cps_h", "caution_h", "session1_h", "session2_h", "session3_h", "follow_up_end_h",
+         "report_h", "end_h")
+FLAGS = ("consent", "police_recommended", "cps_authorised", "police_bail", "accepted", "session2_group",
+         "dir_completed", "onward_referral", "voluntary_continuation", "ra_non_compliance_reported",
+         "restriction_on_bail")
+COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
+NOT_SET = -1
+
+
+class Records:
+    def __init__(self, cohort: Cohort):
+        n = cohort.n
+        self.cohort = cohort
+        for name in TIMES:
+            setattr(self, name, np.full(n, np.nan))
+        for name in CATEGORIES:
+            setattr(self, name, np.zeros(n, np.int8))
+        self.terminal_state[:] = TERMINAL_STATES.index("in_progress")
+        for name in FLAGS:
+            setattr(self, name, np.full(n, NOT_SET, np.int8))
+        for name in COUNTS:
+            setattr(self, name, np.zeros(n, np.int16))
+        self.assessed_profile = np.full(n, NOT_SET, np.int8)
+
+    def to_frame(self) -> pd.DataFrame:
+        c = self.cohort
+        cols: dict[str, object] = {
+            "person_id": np.arange(c.n, dtype=np.int32),
+            "arrest_h": c.arrest_h,
+            "offence": pd.Categorical.from_codes(c.offence.astype(np.int16), OFFENCE_CODES),
+            "age": c.age,
+            "admits_offence": c.admits,
+            "sufficient_evidence": c.evidence,
+            "previous_convictions": c.previous_convictions,
+            "recent_similar_offending": c.recent_similar,
+            "drug_use": pd.Categorical.from_codes(c.profile.astype(np.int16), PROFILE_LABELS),
+            "known_drug_misuser": c.known_misuser,
+            "accepts_responsibility": c.accepts_responsibility,
+            "resident_in_area": c.resident,
+            "home_cjit_can_deliver": c.home_cjit_can_deliver,
+        }
+        for name in TIMES:
+            cols[name] = getattr(self, name)
+        for name, cats in CATEGORIES.items():
+            cols[name] = pd.Categorical.from_codes(getattr(self, name).astype(np.int16), cats)
+        for name in FLAGS:
+            v = getattr(self, name)
+            cols[name] = pd.array(np.where(v == NOT_SET, None, v == 1), dtype="boolean")
+        for name in COUNTS:
+            cols[name] = getattr(self, name)
+        ap = self.assessed_profile
+        cols["assessed_profile"] = pd.array(np.where(ap <= 0, None, ap), dtype="Int8")
+        return pd.DataFrame(cols)

@@ -1,0 +1,145 @@
+"""Results of a run: the per-person table, KPIs and CJIT utilisation.
+
+The one entry point :func:`run` is pure in its inputs (scenario, seed, replication),
+so serial, process and Dask backends all call it and agree.
+
+KPI names are stable (they are columns of replication tables); waits are in hours
+(custody) or days (community), as their names say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .model import Model
+from .model.calendar import HOURS_PER_DAY
+from .model.cjit import ACTIVITIES
+from .random import Streams
+from .scenario import Scenario, scenario_hash
+
+
+@dataclass
+class RunResult:
+    people: pd.DataFrame
+    kpis: dict[str, float]
+    utilisation: pd.DataFrame
+    daily_busy: dict[str, np.ndarray] = field(repr=False)
+    provenance: dict
+
+    def kpi_series(self) -> pd.Series:
+        return pd.Series(self.kpis, name="value")
+
+
+def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days: int | None = None) -> RunResult:
+    """Simulate ``days`` of arrests (default: the scenario's) and every pathway to its end."""
+    seed = scenario.seed if seed is None else int(seed)
+    days = scenario.days if days is None else int(days)
+    model = Model(scenario, Streams(seed, replication), days)
+    end_h = model.run()
+    people = model.records.to_frame()
+    util = utilisation(model, days)
+    kpis = compute_kpis(people, util, days, model)
+    prov = {"seed": seed, "replication": replication, "days": days, "dipsim_version": __version__,
+            "scenario_name": scenario.name, "scenario_hash": scenario_hash(scenario), "end_h": end_h}
+    busy = {p.name: p.busy for p in (model.custody, model.community, model.callout)}
+    return RunResult(people, kpis, util, busy, prov)
+
+
+def utilisation(model: Model, days: int) -> pd.DataFrame:
+    """Busy hours by pool and activity over the arrest window, and utilisation (busy within
+    duty hours / duty hours, in [0, 1]; NaN for an unlimited or on-call pool)."""
+    rows = []
+    window_h = days * HOURS_PER_DAY
+    for pool in (model.custody, model.community, model.callout):
+        busy = pool.busy[:, :days].sum(axis=1)
+        duty = pool.duty_hours(0.0, window_h) if pool is not model.callout else float("nan")
+        total = busy.sum()
+        for act, hours in zip(ACTIVITIES, busy):
+            if hours > 0:
+                rows.append({"pool": pool.name, "activity": act, "busy_h": hours,
+                             "utilisation": hours / duty if duty and duty > 0 else np.nan})
+        on_duty_busy = max(0.0, total - pool.overtime)
+        util = min(1.0, on_duty_busy / duty) if duty and duty > 0 else np.nan
+        rows.append({"pool": pool.name, "activity": "all", "busy_h": total, "utilisation": util})
+    return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
+
+
+def _mean(x: pd.Series) -> float:
+    x = x.dropna()
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def _share(num: int, den: int) -> float:
+    return num / den if den else float("nan")
+
+
+def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | None = None) -> dict[str, float]:
+    """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation."""
+    k: dict[str, float] = {}
+    n = len(p)
+    k["arrests"] = n
+    k["arrests_per_day"] = n / days if days else float("nan")
+    for state in p["terminal_state"].cat.categories:
+        k[f"terminal_{state}"] = int((p["terminal_state"] == state).sum())
+    tested = p["test_result"] != "not_tested"
+    k["tests"] = int(tested.sum())
+    k["tests_positive"] = int((p["test_result"] == "positive").sum())
+    k["tests_refused"] = int((p["test_result"] == "refused").sum())
+    k["share_tests_positive"] = _share(k["tests_positive"], int((tested & (p["test_result"] != "refused")).sum()))
+    k["required_assessments"] = int((p["route"] == "required_assessment").sum())
+    for o in ("attended", "failed", "missed_no_worker"):
+        k[f"ia_{o}"] = int((p["ia_outcome"] == o).sum())
+    k["share_required_assessed"] = _share(k["ia_attended"], k["required_assessments"])
+    k["share_ia_before_release"] = _share(k["ia_attended"] + k["ia_failed"], k["required_assessments"])
+    k["voluntary_route"] = int((p["route"] == "voluntary_assessment").sum())
+    k["voluntary_assessments"] = int((p["va_outcome"] == "held").sum())
+    k["va_missed_no_worker"] = int((p["va_outcome"] == "missed_no_worker").sum())
+    k["custody_assessments_missed_no_worker"] = k["ia_missed_no_worker"] + k["va_missed_no_worker"]
+    k["follow_up_assessments_arranged"] = int((p["fa_outcome"] != "none").sum())
+    for o in ("held", "not_attended", "cancelled"):
+        k[f"follow_up_assessments_{o}"] = int((p["fa_outcome"] == o).sum())
+    k["ra_non_compliance_reported"] = int((p["ra_non_compliance_reported"] == True).sum())  # noqa: E712
+    k["consent_refused"] = int((p["stop_reason"] == "consent_refused").sum())
+    k["referred_to_cps"] = int(p["referral_h"].notna().sum())
+    k["cps_authorised"] = int((p["cps_authorised"] == True).sum())  # noqa: E712
+    k["police_bail"] = int((p["police_bail"] == True).sum())  # noqa: E712
+    for d in p["disposal"].cat.categories:
+        k[f"disposal_{d}"] = int((p["disposal"] == d).sum())
+    cautioned = p["caution_h"].notna()
+    k["cautions"] = int(cautioned.sum())
+    for c in p["condition"].cat.categories:
+        if c != "none":
+            k[f"condition_{c}"] = int(((p["condition"] == c) & cautioned).sum())
+    k["declined"] = int((p["terminal_state"] == "declined_prosecution").sum())
+    k["restriction_on_bail_may_apply"] = int((p["restriction_on_bail"] == True).sum())  # noqa: E712
+    k["complied"] = k["terminal_complied_case_closed"]
+    k["non_compliance"] = k["terminal_non_compliance_prosecution"]
+    k["completion_rate"] = _share(k["complied"], k["complied"] + k["non_compliance"])
+    k["prosecutions_considered"] = k["declined"] + k["non_compliance"]
+    for e in p["non_compliance_event"].cat.categories:
+        if e not in ("none", "attended"):
+            k[f"non_compliance_{e}"] = int((p["non_compliance_event"] == e).sum())
+    k["rearrangements"] = int(p["rearrangements"].sum())
+    k["dirs_completed"] = int((p["dir_completed"] == True).sum())  # noqa: E712
+    k["onward_referrals"] = int((p["onward_referral"] == True).sum())  # noqa: E712
+    k["group_education_sessions_attended"] = int((p["session2_group"] == True).sum())  # noqa: E712
+    k["group_sessions_held"] = model.groups.held if model is not None else float("nan")
+    k["voluntary_continuations"] = int((p["voluntary_continuation"] == True).sum())  # noqa: E712
+    k["mean_wait_arrest_to_ia_h"] = _mean(p["ia_start_h"] - p["arrest_h"])
+    k["mean_wait_ia_queue_h"] = _mean(p["ia_start_h"] - p["ia_request_h"])
+    first = (p["session1_h"] - p["caution_h"]) / HOURS_PER_DAY
+    k["mean_wait_caution_to_first_session_d"] = _mean(first)
+    k["p90_wait_caution_to_first_session_d"] = float(first.quantile(0.9)) if first.notna().any() else float("nan")
+    k["mean_gap_session1_to_2_d"] = _mean((p["session2_h"] - p["session1_h"]) / HOURS_PER_DAY)
+    k["mean_gap_session2_to_3_d"] = _mean((p["session3_h"] - p["session2_h"]) / HOURS_PER_DAY)
+    k["mean_caution_to_report_d"] = _mean((p["report_h"] - p["caution_h"]) / HOURS_PER_DAY)
+    for _, row in util.iterrows():
+        key = f"busy_{row['pool']}_{row['activity']}_h"
+        k[key] = float(row["busy_h"])
+        if row["activity"] == "all":
+            k[f"utilisation_{row['pool']}"] = float(row["utilisation"])
+    return k
