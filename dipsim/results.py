@@ -62,7 +62,7 @@ def utilisation(model: Model, days: int) -> pd.DataFrame:
             if hours > 0:
                 rows.append({"pool": pool.name, "activity": act, "busy_h": hours,
                              "utilisation": hours / duty if duty and duty > 0 else np.nan})
-        on_duty_busy = max(0.0, total - pool.overtime)
+        on_duty_busy = max(0.0, total - pool.overtime[:days].sum())
         util = min(1.0, on_duty_busy / duty) if duty and duty > 0 else np.nan
         rows.append({"pool": pool.name, "activity": "all", "busy_h": total, "utilisation": util})
     return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])

@@ -39,8 +39,9 @@ class Job:
 class WorkerPool:
     """``workers`` CJIT workers on a rota. ``workers == 'unlimited'``: every job starts at once.
 
-    ``request`` returns an event whose value is the job's start time, or ``None`` if
-    its deadline passed first.
+    ``request`` returns an event that fires when the job is done, with the job's start
+    time as its value, or ``None`` at once if its deadline passed before it started. A job
+    held open by a ``release`` event (a group session's facilitators) fires when it starts.
     """
 
     def __init__(self, env: simpy.Environment, name: str, workers, rota: Rota, n_days: int):
@@ -53,7 +54,7 @@ class WorkerPool:
         self._seq = 0
         self._idle: list[simpy.Event] = []
         self.busy = np.zeros((len(ACTIVITIES), n_days + 1))
-        self.overtime = 0.0
+        self.overtime = np.zeros(n_days + 1)
         for _ in range(self.workers):
             env.process(self._worker())
 
@@ -71,8 +72,7 @@ class WorkerPool:
         act = ACTIVITY_INDEX[activity]
         if self.unlimited:
             self._book(act, env.now, hours)
-            done.succeed(env.now)
-            return done
+            return env.timeout(hours, value=env.now) if release is None else done.succeed(env.now)
         if deadline <= env.now or not self.staffed:
             done.succeed(None)
             return done
@@ -113,15 +113,17 @@ class WorkerPool:
             job = heapq.heappop(queue)
             job.started = True
             shift_end = rota.current_end(now)
-            job.done.succeed(now)
             if job.release is not None:
+                job.done.succeed(now)
                 yield job.release
                 hours = env.now - now
             else:
                 hours = job.hours
                 yield env.timeout(hours)
+                job.done.succeed(now)
             self._book(job.activity, now, hours)
-            self.overtime += max(0.0, now + hours - shift_end)
+            if now + hours > shift_end:
+                self.overtime[min(int(now // HOURS_PER_DAY), len(self.overtime) - 1)] += now + hours - shift_end
 
     def duty_hours(self, t0: float, t1: float) -> float:
         if self.unlimited:

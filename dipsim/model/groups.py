@@ -1,5 +1,7 @@
 """Group education (Annex C session 2): a weekly schedule; a group runs when enough wait.
 
+A group is run by ``facilitators`` workers, or by every worker of a smaller pool.
+
 At each scheduled slot, if at least ``min_size`` people are waiting, up to
 ``max_size`` of them (first come) join a group run by ``facilitators`` CJIT workers;
 otherwise anyone who has waited ``max_wait_days`` or more is seen 1:1 instead.
@@ -58,7 +60,9 @@ class GroupEducation:
     def _run_group(self, members):
         m, env, cfg = self.m, self.m.env, self.cfg
         release = env.event()
-        starts = [m.community.request(0.0, "group_education", 0, release=release) for _ in range(cfg.facilitators)]
+        pool = m.community
+        facilitators = cfg.facilitators if pool.unlimited else min(cfg.facilitators, pool.workers)
+        starts = [pool.request(0.0, "group_education", 0, release=release) for _ in range(max(1, facilitators))]
         yield env.all_of(starts)
         if any(s.value is None for s in starts):
             for _, _, ticket in members:
