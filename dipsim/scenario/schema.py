@@ -106,7 +106,7 @@ class Testing:
     refusal_share: float = p(0.005, "probability", "Home Office pilot evaluation 2001-02: under 0.5% refuse",
                              "Share of those tested who refuse.", "prob")
     positive_given_profile: tuple = p(
-        [0.03, 0.25, 0.6, 0.75, 0.95], "probability for non_user, profile_1..4",
+        [0.03, 0.19, 0.49, 0.63, 0.83], "probability for non_user, profile_1..4",
         "free parameter, calibrated to 37% of tests positive (Hansard 22 Jan 2008, 2006-07)",
         "Tests positive for opiates and/or cocaine, by profile (§2.2).", "prob", 5)
     hours_after_arrest: Dist = p(dist("fixed", value=1.0), "hours", FREE, "Arrest to test result.")
@@ -117,8 +117,9 @@ class Assessment:
     custody_hours: Dist = p(dist("lognormal", mean=9.0, sd=5.0), "hours",
                             "Transform Justice (reported 2020): about 9 hours pre-charge custody on average",
                             "Time from arrest to release from custody; an initial assessment must happen before it.")
-    attends_and_remains: float = p(0.82, "probability",
-                                   "Skodbo et al. 2007 (Tough Choices): 82% assessed once required",
+    attends_and_remains: float = p(0.85, "probability",
+                                   "calibrated so that 82% of those required are assessed (Skodbo et al. 2007, Tough Choices, 2006-07); "
+                                   "the rest miss for lack of a worker before release",
                                    "Attends and remains at the initial required assessment (Annex A).", "prob")
     willing_voluntary: float = p(0.67, "probability",
                                  "Skodbo et al. 2007: 67% assessed when voluntary",
