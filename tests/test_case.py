@@ -640,3 +640,65 @@ class TestBadKeys:
     def test_utf8_bom_accepted(self, tmp_path):
         c = load_case(write(tmp_path, "\ufeffoffender: {offence: theft}\n".encode("utf-8")))
         assert c["offender"]["offence"] == "theft"
+
+
+# --------------------------------------------------------------------------- the command line
+
+def dipsim(*args: str, cwd: Path = ROOT):
+    import os
+    import subprocess
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run([sys.executable, "-m", "dipsim", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120)
+
+
+class TestCli:
+    def test_case_json_is_one_object_matching_explain(self, tmp_path):
+        p = write(tmp_path, "offender: {offence: shoplifting, drug_use_profile: 3}\n"
+                            "events: {drug_test: positive, attends_initial_assessment: true,\n"
+                            "         follow_up_assessment_arranged: true, sessions: [attended, intoxicated]}\n")
+        proc = dipsim("case", str(p), "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == ""
+        assert json.loads(proc.stdout) == explain(load_case(p)).to_dict()
+        d = json.loads(proc.stdout)
+        assert d["outcome"] == "non_compliance_reported"
+        assert d["actions"] == ["cancel_follow_up_assessment", "complete_dir", "prosecution_considered"]
+
+    def test_case_text(self, tmp_path):
+        p = write(tmp_path, "offender: {offence: theft, age: 17}\n")
+        proc = dipsim("case", str(p))
+        assert proc.returncode == 0, proc.stderr
+        assert "1. [§2.1] statutory preconditions" in proc.stdout
+        assert "Disposal:  not_eligible" in proc.stdout
+
+    def test_case_options_reach_the_explainer(self, tmp_path):
+        p = write(tmp_path, "offender: {offence: theft, known_drug_misuser: true, drug_use_profile: 1}\n")
+        proc = dipsim("case", str(p), "--json", "--menu-policy", "three_sessions_for_all")
+        assert json.loads(proc.stdout)["condition"] == "three_session"
+
+    @pytest.mark.parametrize("content,key", [
+        ("offender: {offence: theft, age: -1}\n", "offender.age"),
+        ("offender: {offence: arson}\n", "offender.offence"),
+        ("offender: {offence: theft}\nevents: {sessions: [late]}\n", "events.sessions[0]"),
+        ("offender: {offence: theft, admits_offence: 'yes'}\n", "offender.admits_offence"),
+    ])
+    def test_bad_input_exit_2_one_line(self, tmp_path, content, key):
+        p = write(tmp_path, content)
+        proc = dipsim("case", str(p), "--json")
+        assert proc.returncode == 2
+        assert proc.stdout == ""
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1, proc.stderr
+        assert f"{p}: {key}: " in lines[0]
+
+    @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\xff", b"offender: [\n"])
+    def test_bad_files_exit_2(self, tmp_path, content):
+        p = write(tmp_path, content)
+        proc = dipsim("case", str(p))
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+        assert str(p) in proc.stderr and "Traceback" not in proc.stderr
+
+    def test_missing_file_exit_2(self, tmp_path):
+        proc = dipsim("case", str(tmp_path / "none.yaml"))
+        assert proc.returncode == 2 and "not found" in proc.stderr and "Traceback" not in proc.stderr

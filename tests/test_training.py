@@ -265,3 +265,41 @@ def test_empty_or_missing_cases_folder(tmp_path):
         load_cards(tmp_path)
     with pytest.raises(InputError, match="not a folder"):
         load_cards(tmp_path / "nope")
+
+
+# --------------------------------------------------------------------------- the command line
+
+def _dipsim(*args: str):
+    import os
+    import subprocess
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run([sys.executable, "-m", "dipsim", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=120)
+
+
+def test_cli_check_passes_on_the_repository():
+    proc = _dipsim("training", "build", "--check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_cli_check_fails_on_stale_keys_then_build_fixes(pack):
+    cases, out = pack
+    (out / "pack.html").write_text("stale")
+    proc = _dipsim("training", "build", "--check", "--cases", str(cases), "--out", str(out))
+    assert proc.returncode == 1
+    assert "pack.html" in proc.stdout
+    assert (out / "pack.html").read_text() == "stale"  # --check writes nothing
+    proc = _dipsim("training", "build", "--cases", str(cases), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert _dipsim("training", "build", "--check", "--cases", str(cases), "--out", str(out)).returncode == 0
+
+
+def test_cli_bad_card_exit_2(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.yaml").write_text("card: {title: t, narrative: n, questions: [q], perspectives: [police]}\n"
+                                  "offender: {offence: theft, age: 1.5}\n")
+    proc = _dipsim("training", "build", "--cases", str(cases), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert f"{cases / 'a.yaml'}: offender.age: " in proc.stderr
+    assert not (tmp_path / "out").exists()
