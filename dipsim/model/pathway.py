@@ -237,8 +237,10 @@ def deliver_condition(m: "Model", i: int, condition: str):
         while True:
             if env.now < t_next:
                 yield env.timeout(t_next - env.now)
-            event = OUTCOME_KEYS[events[slot]] if slot < len(events) else "attended"
+            code = events[slot] if slot < len(events) else ATTENDED
+            event = OUTCOME_KEYS[code]
             slot += 1
+            r.log_session_event(i, int(code))
             start = yield from appointment(m, i, kind, event)
             if start is None:
                 yield m.never

@@ -43,6 +43,20 @@ COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
 NOT_SET = -1
 
 
+def decode_session_logs(logs: np.ndarray) -> pd.Categorical:
+    """Each person's appointment events in order, comma-separated ("" if none)."""
+    uniq, inverse = np.unique(logs, return_inverse=True)
+    labels = []
+    for code in uniq.tolist():
+        events = []
+        while code:
+            events.append(OUTCOME_KEYS[code % 8 - 1])
+            code //= 8
+        labels.append(",".join(reversed(events)))
+    return pd.Categorical.from_codes(inverse.reshape(-1).astype(np.int32), labels) if len(labels) else \
+        pd.Categorical([], categories=[""])
+
+
 class Records:
     def __init__(self, cohort: Cohort):
         n = cohort.n
@@ -57,6 +71,11 @@ class Records:
         for name in COUNTS:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
+        self.session_log = np.zeros(n, np.int64)
+
+    def log_session_event(self, i: int, event: int) -> None:
+        """Append one appointment's event (an index into OUTCOME_KEYS) to the person's log."""
+        self.session_log[i] = self.session_log[i] * 8 + event + 1
 
     def to_frame(self) -> pd.DataFrame:
         c = self.cohort
@@ -84,6 +103,7 @@ class Records:
             cols[name] = pd.array(np.where(v == NOT_SET, None, v == 1), dtype="boolean")
         for name in COUNTS:
             cols[name] = getattr(self, name)
+        cols["session_events"] = decode_session_logs(self.session_log)
         ap = self.assessed_profile
         cols["assessed_profile"] = pd.array(np.where(ap <= 0, None, ap), dtype="Int8")
         return pd.DataFrame(cols)

@@ -1,0 +1,68 @@
+"""Turn a simulated person back into a case file for the explainer.
+
+Feeding a simulated person's attributes and events to :func:`dipsim.case.explain`
+must give the simulation's disposal, condition and outcome: both walk the same
+rules (tests/test_case_agrees_with_simulation.py). Trainers can also draw real-looking
+cases from a run this way.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .scenario import Scenario
+
+OFFERED = ("dip_conditional_caution", "declined_prosecution")
+OUTCOMES = {"complied_case_closed": "complied", "non_compliance_prosecution": "non_compliance_reported"}
+
+
+def _flag(v) -> bool | None:
+    return None if v is pd.NA or v is None else bool(v)
+
+
+def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
+    """A case dict (the ``dipsim case`` format) for one row of a run's people table."""
+    ia = {"attended": True, "failed": False}.get(str(row["ia_outcome"]))
+    profile = row["assessed_profile"]
+    sessions = [e for e in str(row["session_events"]).split(",") if e]
+    follow_up = None
+    if not (isinstance(row["follow_up_end_h"], float) and math.isnan(row["follow_up_end_h"])):
+        follow_up = "complied" if row["terminal_state"] == "complied_case_closed" else "not_complied"
+    consent = _flag(row["consent"])
+    return {
+        "area": {"intensive": scenario.area.intensive, "country": scenario.area.country},
+        "offender": {
+            "age": int(row["age"]), "offence": str(row["offence"]),
+            "admits_offence": bool(row["admits_offence"]), "sufficient_evidence": bool(row["sufficient_evidence"]),
+            "previous_convictions": int(row["previous_convictions"]),
+            "recent_similar_offending": bool(row["recent_similar_offending"]),
+            "known_drug_misuser": bool(row["known_drug_misuser"]),
+            "resident_in_area": bool(row["resident_in_area"]),
+            "home_cjit_can_deliver": bool(row["home_cjit_can_deliver"]),
+            "accepts_responsibility": bool(row["accepts_responsibility"]),
+            "drug_use_profile": None if profile is pd.NA else int(profile),
+        },
+        "events": {
+            "drug_test": str(row["test_result"]),
+            "attends_initial_assessment": ia,
+            "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
+            "consents_to_share": True if consent is None else consent,
+            "police_bail": bool(_flag(row["police_bail"])),
+            "cps_authorises": _flag(row["cps_authorised"]),
+            "accepts_caution": True if _flag(row["accepted"]) is None else bool(row["accepted"]),
+            "sessions": sessions,
+            "follow_up": follow_up,
+        },
+    }
+
+
+def simulated_answer(row: pd.Series) -> dict:
+    """The simulation's disposal, condition and outcome for one person, in the explainer's terms."""
+    condition = str(row["condition"])
+    return {
+        "disposal": str(row["disposal"]),
+        "condition": None if condition == "none" or str(row["disposal"]) not in OFFERED else condition,
+        "outcome": OUTCOMES.get(str(row["terminal_state"])),
+    }

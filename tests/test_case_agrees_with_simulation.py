@@ -1,0 +1,58 @@
+"""The case explainer and the simulation walk the same rules, so they never disagree (issue 4)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dipsim.case import explain
+from dipsim.results import run
+from dipsim.scenario import load_scenario, replace
+from dipsim.simulated_cases import case_from_person, simulated_answer
+
+VARIANTS = [
+    ("urban_intensive", {}),
+    ("county_non_intensive", {}),
+    ("welsh_intensive", {"decisions.accepts_caution": 0.5}),
+    ("urban_intensive", {"decisions.menu_policy": "no_follow_up", "decisions.max_previous_convictions": 2,
+                         "compliance.max_rearrangements": 2, "cjit.custody.workers": 1,
+                         "cjit.out_of_hours.arrangement": "none"}),
+    ("urban_intensive", {"decisions.menu_policy": "three_sessions_for_all", "assessment.custody_hours": 2.0,
+                         "decisions.cps_authorises_if_not_recommended": 0.5}),
+]
+
+
+def _sample(people: pd.DataFrame) -> pd.DataFrame:
+    """Everyone who reached the CPS, plus a spread of everyone else."""
+    reached = people[people["referral_h"].notna()]
+    rest = people[people["referral_h"].isna()]
+    return pd.concat([reached, rest.sample(min(len(rest), 150), random_state=0)])
+
+
+@pytest.mark.parametrize("name,overrides", VARIANTS)
+def test_explainer_gives_the_simulations_disposal_condition_and_outcome(name, overrides):
+    scenario = replace(load_scenario(name), overrides) if overrides else load_scenario(name)
+    people = run(scenario, days=150).people
+    sample = _sample(people)
+    assert (sample["disposal"] == "dip_conditional_caution").sum() > 10
+    d = scenario.decisions
+    mismatches = []
+    for _, row in sample.iterrows():
+        case = case_from_person(row, scenario)
+        got = explain(case, menu_policy=d.menu_policy, max_previous_convictions=d.max_previous_convictions,
+                      max_rearrangements=scenario.compliance.max_rearrangements).to_dict()
+        want = simulated_answer(row)
+        if want["outcome"] is None:
+            got["outcome"] = None
+        if {k: got[k] for k in want} != want:
+            mismatches.append((int(row["person_id"]), want, {k: got[k] for k in want}))
+    assert not mismatches, f"{len(mismatches)} of {len(sample)} disagree, e.g. {mismatches[:3]}"
+
+
+def test_every_terminal_state_is_exercised_by_the_agreement_test():
+    seen = set()
+    for name, overrides in VARIANTS:
+        scenario = replace(load_scenario(name), overrides) if overrides else load_scenario(name)
+        seen |= set(run(scenario, days=150).people["terminal_state"].astype(str))
+    assert seen >= {"not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
+                    "complied_case_closed", "non_compliance_prosecution"}
