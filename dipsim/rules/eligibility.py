@@ -47,7 +47,9 @@ def record_suitability(previous_convictions: int, recent_similar_offending: bool
                         f"(area threshold {max_previous_convictions})")
     if previous_convictions == 0:
         return Decision(True, "§4.1", "no previous convictions")
-    return Decision(True, "§4.1", f"{previous_convictions} previous convictions: previous convictions are not necessarily a bar")
+    plural = "" if previous_convictions == 1 else "s"
+    return Decision(True, "§4.1",
+                    f"{previous_convictions} previous conviction{plural}: previous convictions are not necessarily a bar")
 
 
 def attitude(accepts_responsibility: bool) -> Decision:
