@@ -89,6 +89,9 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | 
     k["tests"] = int(tested.sum())
     k["tests_positive"] = int((p["test_result"] == "positive").sum())
     k["tests_refused"] = int((p["test_result"] == "refused").sum())
+    for drug in p["positive_for"].cat.categories:
+        if drug != "none":
+            k[f"tests_positive_{drug}"] = int((p["positive_for"] == drug).sum())
     k["share_tests_positive"] = _share(k["tests_positive"], int((tested & (p["test_result"] != "refused")).sum()))
     k["required_assessments"] = int((p["route"] == "required_assessment").sum())
     for o in ("attended", "failed", "missed_no_worker"):

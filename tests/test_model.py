@@ -44,6 +44,7 @@ def test_annex_a_boxes_add_up(year):
     k = year.kpis
     assert k["tests"] == k["tests_positive"] + k["tests_refused"] + int(
         (year.people["test_result"] == "negative").sum())
+    assert k["tests_positive"] == sum(k[f"tests_positive_{d}"] for d in ("cocaine_only", "opiates_only", "both"))
     assert k["required_assessments"] == k["ia_attended"] + k["ia_failed"] + k["ia_missed_no_worker"]
     assert k["ra_non_compliance_reported"] == k["ia_failed"]
     assert k["referred_to_cps"] >= k["cps_authorised"] == k["cautions"] + k["declined"]

@@ -43,7 +43,7 @@ class Cohort:
     contact_events: np.ndarray   # (n, slots) outcome index for follow-up contacts
 
 
-UNIFORMS = ("inspector", "refusal", "positive", "attends_ia", "willing_voluntary", "follow_up_needed",
+UNIFORMS = ("inspector", "refusal", "positive", "positive_for", "attends_ia", "willing_voluntary", "follow_up_needed",
             "follow_up_attends", "consent", "cps", "accepts_caution", "onward_referral",
             "voluntary_continuation")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import simpy
 
 from ..random import Streams
-from ..scenario.schema import Scenario
+from ..scenario.schema import POSITIVE_FOR, Scenario
 from .calendar import HOURS_PER_DAY, Rota
 from .cjit import WorkerPool
 from .cohort import draw_cohort
@@ -37,8 +38,14 @@ class Model:
         self.groups = GroupEducation(self)
         self.never = self.env.event()
         self.finished = self.env.event()
+        split = np.cumsum([scenario.testing.positive_for[k] for k in POSITIVE_FOR])[:-1]
+        self._positive_for_cut = split.tolist()
         self.active = 0
         self.arrivals_done = False
+
+    def positive_for_code(self, u: float) -> int:
+        """Which drugs a positive test shows (1-based code into POSITIVE_FOR), from one uniform."""
+        return 1 + sum(u >= cut for cut in self._positive_for_cut)
 
     def spawn(self, generator) -> None:
         """Start a person's process, counted so the run ends when every pathway has."""

@@ -124,6 +124,7 @@ def testing_on_arrest(m: "Model", i: int, offence: str, age: int):
         result = "refused"
     elif c.u["positive"][i] < sc.testing.positive_given_profile[c.profile[i]]:
         result = "positive"
+        r.positive_for[i] = m.positive_for_code(c.u["positive_for"][i])
     else:
         result = "negative"
     r.test_result[i] = TEST_RESULTS.index(result)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.menu import CONDITIONS
-from ..scenario.schema import OUTCOME_KEYS
+from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR
 from .cohort import OFFENCE_CODES, Cohort
 
 TERMINAL_STATES = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
@@ -19,6 +19,7 @@ TERMINAL_STATES = ("not_eligible", "exit_no_drug_indication", "alternative_dispo
 DISPOSALS = ("pending", "not_eligible", "exit_no_drug_indication", "alternative_disposal",
              "declined_prosecution", "dip_conditional_caution")
 TEST_RESULTS = ("not_tested", "positive", "negative", "refused")
+POSITIVE_CODES = ("none",) + POSITIVE_FOR
 ROUTES = ("none", "required_assessment", "voluntary_assessment", "exit")
 IA_OUTCOMES = ("not_required", "attended", "failed", "missed_no_worker")
 VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
@@ -29,7 +30,8 @@ STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area
 PROFILE_LABELS = ("non_user", "profile_1", "profile_2", "profile_3", "profile_4")
 
 CATEGORIES = {
-    "terminal_state": TERMINAL_STATES, "disposal": DISPOSALS, "test_result": TEST_RESULTS, "route": ROUTES,
+    "terminal_state": TERMINAL_STATES, "disposal": DISPOSALS, "test_result": TEST_RESULTS,
+    "positive_for": POSITIVE_CODES, "route": ROUTES,
     "ia_outcome": IA_OUTCOMES, "va_outcome": VA_OUTCOMES, "fa_outcome": FA_OUTCOMES,
     "condition": CONDITION_CODES, "non_compliance_event": EVENT_CODES, "stop_reason": STOP_REASONS,
 }

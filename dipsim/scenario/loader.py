@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..rules.menu import MENU_POLICIES
 from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
 from .distributions import PARAMS, Dist, check as check_dist
-from .schema import DAYS, OUTCOME_KEYS, GroupSlot, Pool, Scenario, Shift
+from .schema import DAYS, OUTCOME_KEYS, POSITIVE_FOR, GroupSlot, Pool, Scenario, Shift
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 CHOICES = {
@@ -32,6 +32,7 @@ MAPPING_KEYS = {
     ("arrivals", "arrests_per_day"): OFFENCE_NAMES,
     ("people", "drug_use_profile"): OFFENCE_GROUPS,
     ("compliance", "session_outcomes"): OUTCOME_KEYS,
+    ("testing", "positive_for"): POSITIVE_FOR,
 }
 
 

@@ -15,6 +15,7 @@ from .distributions import Dist
 FREE = "free parameter"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROFILE_KEYS = ("non_user", "profile_1", "profile_2", "profile_3", "profile_4")
+POSITIVE_FOR = ("cocaine_only", "opiates_only", "both")
 OUTCOME_KEYS = ("attended", "missed_with_notice", "missed_without_notice", "left_early",
                 "intoxicated", "unacceptable_behaviour")
 
@@ -109,6 +110,9 @@ class Testing:
         [0.03, 0.19, 0.49, 0.63, 0.83], "probability for non_user, profile_1..4",
         "free parameter, calibrated to 37% of tests positive (Hansard 22 Jan 2008, 2006-07)",
         "Tests positive for opiates and/or cocaine, by profile (§2.2).", "prob", 5)
+    positive_for: dict = p({"cocaine_only": 0.52, "opiates_only": 0.15, "both": 0.33}, "shares (sum 1)",
+                           "Hansard 23 Oct 2003: one site, n=48 (low confidence)",
+                           "Which specified Class A drugs a positive test shows (§2.2).", "shares")
     hours_after_arrest: Dist = p(dist("fixed", value=1.0), "hours", FREE, "Arrest to test result.")
 
 
