@@ -303,6 +303,8 @@ def weekly_load(result, ax=None):
 def _summary(df: pd.DataFrame, by: Sequence[str], kpis: Iterable[str]) -> pd.DataFrame:
     """A tidy summary for ``kpis``: ``df`` as given if it is one, else t-intervals over its rows."""
     kpis = list(kpis)
+    if "mean" not in df.columns and {"kpi", "difference", "lower", "upper"} <= set(df.columns):
+        df = df.assign(mean=df["difference"])    # a table of paired differences (experiment.compare)
     if {"kpi", "mean", "lower", "upper"} <= set(df.columns):
         out = df[df["kpi"].isin(kpis)]
         missing = set(kpis) - set(out["kpi"])
@@ -364,7 +366,8 @@ def kpi_bars(df: pd.DataFrame, by: str, kpis: Sequence[str], axes=None, scenario
         x = np.arange(len(groups))
         a.bar(x, mean, yerr=np.nan_to_num(err), capsize=4, color="#3b6ea5")
         a.set_xticks(x, [str(g).replace("_", " ") for g in groups], rotation=30, ha="right", fontsize=8)
-        a.set_ylabel(_axis_label(kpi))
+        unit = kpi_label(kpi)[1]
+        a.set_ylabel("%" if unit == "%" else unit)
         a.set_title(kpi_label(kpi)[0], fontsize=10)
     fig.suptitle(f"Mean and 95% CI over replications{_title_suffix(scenario)}")
     return fig
@@ -375,8 +378,9 @@ def paired_differences(df: pd.DataFrame, kpis: Sequence[str], by: str = "variant
     """One panel per KPI: the paired difference from the baseline for each variant, with its
     95% CI (common random numbers: each replication's difference, then a t-interval).
 
-    ``df`` is a tidy table of differences with ``by, kpi, mean, lower, upper`` columns
-    (rows for the baseline itself are dropped).
+    ``df`` is a tidy table of differences with ``by, kpi, lower, upper`` and ``difference``
+    (as :func:`dipsim.experiment.compare.paired_differences` gives) or ``mean`` columns;
+    rows for the baseline itself are dropped.
     """
     s = _summary(df, [by], kpis)
     if baseline is not None:
@@ -391,10 +395,9 @@ def paired_differences(df: pd.DataFrame, kpis: Sequence[str], by: str = "variant
         mean = sk["mean"].to_numpy(float) * f
         lo, hi = sk["lower"].to_numpy(float) * f, sk["upper"].to_numpy(float) * f
         clear = (lo > 0) | (hi < 0)
-        colours = ["#b8473d" if m < 0 else "#3a8f4b" for m in mean]
-        for yi, m, l, h, c, ok in zip(y, mean, lo, hi, colours, clear):
-            a.errorbar(m, yi, xerr=[[m - l], [h - m]] if np.isfinite(l) else None, fmt="o", color=c,
-                       capsize=4, alpha=1.0 if ok else 0.45)
+        for yi, m, l, h, ok in zip(y, mean, lo, hi, clear):
+            a.errorbar(m, yi, xerr=[[m - l], [h - m]] if np.isfinite(l) else None, fmt="o", color="#3b6ea5",
+                       capsize=4, alpha=1.0 if ok else 0.4)
         a.axvline(0, color="k", lw=0.8)
         a.set_yticks(y, [str(g).replace("_", " ") for g in groups] if i == 0 else [""] * len(groups))
         a.invert_yaxis()
