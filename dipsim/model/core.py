@@ -9,7 +9,7 @@ from ..random import Streams
 from ..scenario.schema import POSITIVE_FOR, Scenario
 from .calendar import HOURS_PER_DAY, Rota
 from .cjit import WorkerPool
-from .cohort import draw_cohort
+from .cohort import Columns, draw_cohort
 from .groups import GroupEducation
 from .pathway import arrest
 from .records import Records
@@ -28,6 +28,7 @@ class Model:
         self.env = simpy.Environment()
         self.cohort = draw_cohort(scenario, streams, days)
         self.records = Records(self.cohort)
+        self.people = Columns(self.cohort)
         n_days = days + DRAIN_DAYS + 1
         cj = scenario.cjit
         self.custody = WorkerPool(self.env, "custody", cj.custody.workers, Rota.from_shifts(cj.custody.shifts), n_days)
@@ -59,7 +60,7 @@ class Model:
 
     def _arrivals(self):
         env = self.env
-        for i, t in enumerate(self.cohort.arrest_h):
+        for i, t in enumerate(self.people.arrest_h):
             if t > env.now:
                 yield env.timeout(t - env.now)
             self.spawn(arrest(self, i))

@@ -27,7 +27,7 @@ ATTENDED = OUTCOME_KEYS.index("attended")
 
 def arrest(m: "Model", i: int):
     """From arrest to the end of the pathway (Annex A, top to bottom)."""
-    env, c, r, sc = m.env, m.cohort, m.records, m.scenario
+    env, c, r, sc = m.env, m.people, m.records, m.scenario
     t0 = env.now
     offence = OFFENCE_NAMES[c.offence[i]]
     age = int(c.age[i])
@@ -114,7 +114,7 @@ def finish(m: "Model", i: int, terminal: str, disposal: str) -> None:
 
 def testing_on_arrest(m: "Model", i: int, offence: str, age: int):
     """§2.2: trigger offences are tested in intensive areas; others if an Inspector authorises."""
-    c, r, sc = m.cohort, m.records, m.scenario
+    c, r, sc = m.people, m.records, m.scenario
     authorised = c.u["inspector"][i] < sc.testing.inspector_authorised_share
     if not rules.test_on_arrest(sc.area.intensive, age, offence, bool(authorised)).value:
         return "not_tested"
@@ -135,12 +135,12 @@ def custody_worker_time(m: "Model", i: int, hours: float, activity: str, priorit
     """A CJIT worker's time in custody before release; out of cover hours the local
     arrangement applies (§4.6.6 Step 1). Returns the start time, or None if none came."""
     env, r, ooh = m.env, m.records, m.scenario.cjit.out_of_hours
-    deadline = r.release_h[i]
+    deadline = r.release_h.item(i)
     if m.custody.on_duty(env.now) or ooh.arrangement == "next_shift":
         start = yield m.custody.request(hours, activity, priority, deadline)
         return start
     if ooh.arrangement == "callout":
-        travel = m.cohort.draws["callout_h"][i]
+        travel = m.people.draws["callout_h"][i]
         start = yield m.callout.request(travel + hours, "callout_assessment", priority, deadline - travel)
         return None if start is None else start + travel
     return None
@@ -148,7 +148,7 @@ def custody_worker_time(m: "Model", i: int, hours: float, activity: str, priorit
 
 def initial_required_assessment(m: "Model", i: int):
     """§2.2, Annex A: a CJIT worker assesses the person in custody; he attends and remains, or fails."""
-    c, r, sc = m.cohort, m.records, m.scenario
+    c, r, sc = m.people, m.records, m.scenario
     r.ia_request_h[i] = m.env.now
     attends = c.u["attends_ia"][i] < sc.assessment.attends_and_remains
     hours = c.draws["ia_h"][i] if attends else c.draws["no_show_h"][i]
@@ -173,8 +173,8 @@ def initial_required_assessment(m: "Model", i: int):
 
 def follow_up_required_assessment(m: "Model", i: int):
     """§2.2: 4-8 days later in the DAT of residence, unless cancelled (Annex A note 3)."""
-    env, c, r = m.env, m.cohort, m.records
-    yield env.timeout(max(0.0, r.fa_due_h[i] - env.now))
+    env, c, r = m.env, m.people, m.records
+    yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
     if r.fa_outcome[i] == FA_OUTCOMES.index("cancelled"):
         return
     attends = c.u["follow_up_attends"][i] < m.scenario.assessment.follow_up_attends
@@ -189,7 +189,7 @@ def follow_up_required_assessment(m: "Model", i: int):
 def voluntary_assessment(m: "Model", i: int):
     """§4.6.6 Step 1: a voluntary assessment with a CJIT worker; if none can be held before
     release the police draw on their knowledge (Annex A note 2)."""
-    c, r = m.cohort, m.records
+    c, r = m.people, m.records
     start = yield from custody_worker_time(m, i, c.draws["ia_h"][i], "voluntary_assessment", 1)
     if start is None:
         r.va_outcome[i] = VA_OUTCOMES.index("missed_no_worker")
@@ -202,7 +202,7 @@ def voluntary_assessment(m: "Model", i: int):
 def cps_decision(m: "Model", i: int, recommendation: rules.Decision):
     """§4.6.6 Step 2: the police refer; the CPS decides after a delay. A decision after release
     from custody means police bail (§3.1)."""
-    env, c, r, sc = m.env, m.cohort, m.records, m.scenario
+    env, c, r, sc = m.env, m.people, m.records, m.scenario
     r.referral_h[i] = env.now
     r.police_recommended[i] = bool(recommendation.value)
     delay = c.draws["cps_h"][i]
@@ -227,7 +227,7 @@ def administer_caution(m: "Model", i: int) -> None:
 def deliver_condition(m: "Model", i: int, condition: str):
     """§4.6.1-4.6.4, Annex C: the sessions in order, then any follow-up. Returns True if he
     complied, False on non-compliance, None if the CJIT could not deliver in this run."""
-    env, c, r, sc = m.env, m.cohort, m.records, m.scenario
+    env, c, r, sc = m.env, m.people, m.records, m.scenario
     plan = rules.sessions(condition)
     max_r = sc.compliance.max_rearrangements
     events = c.session_events[i]
@@ -277,7 +277,7 @@ def deliver_condition(m: "Model", i: int, condition: str):
 
 def appointment(m: "Model", i: int, kind: str, event: str):
     """One appointment: 1:1 with a community CJIT worker, or group education (Annex C session 2)."""
-    c = m.cohort
+    c = m.people
     attended = event == "attended"
     if kind == "education" and m.scenario.sessions.group.enabled:
         ticket = m.groups.join(i)
@@ -293,7 +293,7 @@ def appointment(m: "Model", i: int, kind: str, event: str):
 def follow_up_condition(m: "Model", i: int):
     """§4.6.4: contacts for the period the worker assesses, within the CPS maximum; then perhaps
     voluntary engagement (§4.6.4), which has no bearing on compliance."""
-    env, c, r, sc = m.env, m.cohort, m.records, m.scenario
+    env, c, r, sc = m.env, m.people, m.records, m.scenario
     fu = sc.follow_up
     period = rules.follow_up_period(fu.cps_max_days, c.draws["need_h"][i] / H).value
     end = env.now + period * H
@@ -333,7 +333,7 @@ def follow_up_condition(m: "Model", i: int):
 
 def voluntary_engagement(m: "Model", i: int):
     """§4.6.4: continued voluntary engagement with the CJIT after the required period."""
-    env, c, fu = m.env, m.cohort, m.scenario.follow_up
+    env, c, fu = m.env, m.people, m.scenario.follow_up
     end = env.now + c.draws["voluntary_h"][i]
     step = fu.contact_interval_days * H
     while env.now + step <= end:
