@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 
 SESSION_EVENTS = ("attended", "missed_with_notice", "missed_without_notice", "left_early",
                   "intoxicated", "unacceptable_behaviour")
@@ -20,6 +20,7 @@ TRIAGE_SESSIONS = ("single_session", "assessment_education", "triage")
 REVIEW_SESSIONS = ("single_session", "review")
 
 
+@memo
 def session_event(event: str, rearrangements_so_far: int, max_rearrangements: int) -> Decision:
     """§6: attended → complies; a missed appointment with prior contact may be re-arranged at
     the worker's discretion (confirmed in writing, with a warning), a bounded number of times;
@@ -38,6 +39,7 @@ def session_event(event: str, rearrangements_so_far: int, max_rearrangements: in
     raise ValueError(f"unknown session event {event!r}; allowed: {', '.join(SESSION_EVENTS)}")
 
 
+@memo
 def dir_required(session_kind: str) -> Decision:
     """§5: a DIR is completed on every individual who has a triage assessment."""
     if session_kind in TRIAGE_SESSIONS:
@@ -59,6 +61,7 @@ def follow_up_period(cps_max_days: float, assessed_need_days: float) -> Decision
                     f"follow-up for {days:.0f} days: the worker's assessment, within the CPS maximum of {cps_max_days:.0f} days")
 
 
+@memo
 def follow_up_outcome(complied: bool) -> Decision:
     """§4.6.4, §6: participation in the agreed follow-up for the specified period."""
     if complied:
@@ -66,6 +69,7 @@ def follow_up_outcome(complied: bool) -> Decision:
     return Decision(False, "§6", "did not participate in the agreed follow-up")
 
 
+@memo
 def onward_referral(profile: int | None, review_held: bool, accepts: bool | None) -> Decision:
     """Annex C session 3, Annex B: after the review the worker agrees a care plan, takes the
     offender onto the CJIT caseload and/or refers onward, with the offender's agreement.
@@ -84,6 +88,7 @@ def onward_referral(profile: int | None, review_held: bool, accepts: bool | None
     return Decision(True, f"Annex B profile {profile}", f"review indicates further need: referred {where}")
 
 
+@memo
 def cjit_report(complied: bool) -> Decision:
     """§4.6.6 Step 5: the CJIT confirms to the police in writing whether he attended and
     participated in all sessions within the agreed time."""
@@ -92,6 +97,7 @@ def cjit_report(complied: bool) -> Decision:
     return Decision("non_compliance_reported", "§4.6.6 Step 5", "the CJIT informs police/CPS in writing of non-compliance")
 
 
+@memo
 def police_closure(complied: bool) -> Decision:
     """§4.6.6 Step 6, §2.1: close the case, or initiate a response to non-compliance
     (prosecution for the original offence may follow)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 
 
+@memo
 def consent_to_share(consents: bool, test_result: str) -> Decision:
     """Annex A note 1: without written consent a DIP Conditional Caution is not appropriate.
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 
 
+@memo
 def police_recommendation(offence_ok: Decision, record_ok: Decision) -> Decision:
     """§4.1, §4.6.6 Step 2: the police refer and recommend; soft factors (offence
     seriousness, record) shape the recommendation, each case on its own merits."""
@@ -15,6 +16,7 @@ def police_recommendation(offence_ok: Decision, record_ok: Decision) -> Decision
     return Decision(True, "§4.6.6 Step 2", "police consider a DIP Conditional Caution appropriate and seek CPS authorisation")
 
 
+@memo
 def cps_decision(recommended: Decision, cps_authorises: bool | None) -> Decision:
     """§4.5: the CPS makes the final decision. ``None`` follows the police recommendation."""
     if cps_authorises is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 from .offences import LOW_LEVEL_ACQUISITIVE, NON_ACQUISITIVE, POSSESSION, SERIOUS, offence
 
 ADULT_AGE = 18
 
 
+@memo
 def statutory_preconditions(age: int, admits_offence: bool, sufficient_evidence: bool) -> Decision:
     """§2.1: adults only (18+), an admission in a cautioned interview, evidence to charge."""
     if age < ADULT_AGE:
@@ -19,6 +20,7 @@ def statutory_preconditions(age: int, admits_offence: bool, sufficient_evidence:
     return Decision(True, "§2.1", "adult, admits the offence, sufficient evidence to charge")
 
 
+@memo
 def offence_suitability(offence_name: str) -> Decision:
     """§4.1: possession, low-level acquisitive and non-acquisitive (recreational users) offences."""
     o = offence(offence_name)
@@ -32,6 +34,7 @@ def offence_suitability(offence_name: str) -> Decision:
     return Decision(False, "§4.1", f"{o.label}: not a low-level offence; prosecution is the expected course")
 
 
+@memo
 def record_suitability(previous_convictions: int, recent_similar_offending: bool,
                        max_previous_convictions: int) -> Decision:
     """§4.1: a limited record; recent similar offending indicates that prosecution be preferred.
@@ -52,6 +55,7 @@ def record_suitability(previous_convictions: int, recent_similar_offending: bool
                     f"{previous_convictions} previous conviction{plural}: previous convictions are not necessarily a bar")
 
 
+@memo
 def attitude(accepts_responsibility: bool) -> Decision:
     """§4.1: not appropriate for one who denies responsibility or signals non-compliance."""
     if accepts_responsibility:
@@ -59,6 +63,7 @@ def attitude(accepts_responsibility: bool) -> Decision:
     return Decision(False, "§4.1", "does not accept full responsibility or has indicated he may not comply")
 
 
+@memo
 def residence(resident_in_area: bool, home_cjit_can_deliver: bool) -> Decision:
     """§4.6.6 Step 1: an out-of-area resident only if the home CJIT can deliver and report."""
     if resident_in_area:

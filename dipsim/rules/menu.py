@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .base import Decision
+from .base import Decision, memo
 
 ONE_SESSION = "one_session"
 TWO_SESSION = "two_session"
@@ -115,6 +115,7 @@ MENU_POLICIES: dict[str, MenuPolicy] = {
 }
 
 
+@memo
 def choose_condition(policy: str, profile: int | None, failed_required_assessment: bool,
                      previous_convictions: int = 0) -> Decision:
     """The condition the CPS sets under the named menu policy (§4.5, §4.6)."""

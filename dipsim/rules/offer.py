@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 
 
+@memo
 def offer_response(accepts: bool) -> Decision:
     """§4.6.6 Step 3: accept and sign, and the police deliver the caution and refer to the
     CJIT; decline, and he may be prosecuted for the original offence."""

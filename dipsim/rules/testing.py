@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Decision
+from .base import Decision, memo
 from .eligibility import ADULT_AGE
 from .offences import offence
 
 TEST_RESULTS = ("positive", "negative", "refused", "not_tested")
 
 
+@memo
 def test_on_arrest(intensive: bool, age: int, offence_name: str, inspector_authorises: bool) -> Decision:
     """§2.2: adults arrested for a trigger offence in an intensive area are tested; others
     when an officer of Inspector rank or above authorises a test."""
@@ -24,6 +25,7 @@ def test_on_arrest(intensive: bool, age: int, offence_name: str, inspector_autho
     return Decision(False, "§2.2", f"{o.label} is not a trigger offence and no Inspector authorised a test")
 
 
+@memo
 def assessment_route(intensive: bool, test_result: str, known_drug_misuser: bool) -> Decision:
     """Annex A: intensive + positive test → required assessment; otherwise a known
     drug misuser → voluntary assessment; otherwise EXIT."""
@@ -38,6 +40,7 @@ def assessment_route(intensive: bool, test_result: str, known_drug_misuser: bool
     return Decision("exit", "Annex A", "no positive test and not known to misuse drugs: EXIT, no DIP Conditional Caution")
 
 
+@memo
 def initial_assessment(attends_and_remains: bool | None) -> Decision:
     """Annex A: the offender attends and remains at the initial required assessment, or fails.
 
@@ -53,6 +56,7 @@ def initial_assessment(attends_and_remains: bool | None) -> Decision:
     return Decision("failed", "Annex A", "fails to attend and remain: the CJIT informs the police of non-compliance")
 
 
+@memo
 def follow_up_assessment(arranged: bool, caution_administered: bool, police_bail: bool) -> Decision:
     """§3.1, Annex A note 3: an arranged follow-up assessment is cancelled once a DIP CC is
     administered; it continues as normal if the CPS does not authorise, the offender declines,
@@ -68,6 +72,7 @@ def follow_up_assessment(arranged: bool, caution_administered: bool, police_bail
                     "no DIP CC administered: the Required Assessment process continues as normal")
 
 
+@memo
 def restriction_on_bail(country: str, resides_in_england: bool, test_result: str) -> Decision:
     """§2.2: Restriction on Bail after a positive test, in England, for residents of England."""
     if test_result != "positive":
