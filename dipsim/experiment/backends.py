@@ -1,0 +1,239 @@
+"""Where replications run: ``serial``, ``processes`` (all cores, the default) or ``dask``.
+
+Every backend runs the same pure function, :func:`dipsim.results.run`, on the same
+(scenario, seed, replication) jobs, so the answers are identical whichever runs them;
+only wall time differs. Jobs travel in batches (several (cell, replication) runs per
+task) and each task returns only what its collector keeps (a KPI row, a daily
+series), never people tables.
+
+Dask: ``scheduler="tcp://host:8786"`` (or a ``distributed.Client``) uses a running
+cluster; without one a ``LocalCluster`` of one single-threaded worker process per core
+is started and closed again. Tasks are submitted with ``retries=`` so that a task whose
+worker died or raised is run again elsewhere; the scheduler also reschedules the tasks
+of a lost worker on its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import math
+import multiprocessing
+import os
+import sys
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from ..errors import InputError
+from ..results import run
+from ..scenario import Scenario
+
+BACKENDS = ("serial", "processes", "dask")
+DEFAULT_BACKEND = "processes"
+TASKS_PER_WORKER = 4
+"""Aim for about this many batches per worker: enough to balance load, few enough to keep
+per-task overhead (pickling a scenario, a round trip) small."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: ``scenario`` with ``Streams(seed, replication)`` for ``days`` (None: the scenario's)."""
+    scenario: Scenario
+    seed: int
+    replication: int
+    days: int | None = None
+    cell: int = 0
+
+
+Collector = Callable[[Any, Job], Any]
+"""``collect(result, job)``: what to keep of one :class:`~dipsim.results.RunResult`
+(it runs in the worker; must be picklable, e.g. a module-level class instance)."""
+
+
+def run_job(job: Job, collect: Collector) -> Any:
+    result = run(job.scenario, seed=job.seed, replication=job.replication, days=job.days)
+    return collect(result, job)
+
+
+def run_batch(batch: Sequence[tuple[int, Job]], collect: Collector) -> list[tuple[int, Any]]:
+    """Run a batch of (index, job) in this process; return (index, collected) pairs."""
+    return [(i, run_job(job, collect)) for i, job in batch]
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_backend(backend: str, scheduler: Any = None) -> str:
+    if backend not in BACKENDS:
+        raise InputError("--backend", None, f"must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if scheduler is not None and backend != "dask":
+        raise InputError("--scheduler", None, "needs --backend dask")
+    return backend
+
+
+def make_batches(jobs: Sequence[Job], batch_size: int) -> list[list[tuple[int, Job]]]:
+    """Consecutive jobs of the same cell, ``batch_size`` at a time (a batch never spans cells,
+    so a cell is finished, and can be saved, as soon as its own batches are)."""
+    batches: list[list[tuple[int, Job]]] = []
+    current: list[tuple[int, Job]] = []
+    for i, job in enumerate(jobs):
+        if current and (len(current) >= batch_size or current[-1][1].cell != job.cell):
+            batches.append(current)
+            current = []
+        current.append((i, job))
+    if current:
+        batches.append(current)
+    return batches
+
+
+def default_batch_size(n_jobs: int, workers: int) -> int:
+    return max(1, math.ceil(n_jobs / (workers * TASKS_PER_WORKER)))
+
+
+def progress_bar(total: int, desc: str, progress: bool | None):
+    """A tqdm bar on stderr; ``progress=None``: only when stderr is a terminal."""
+    from tqdm.auto import tqdm
+
+    enabled = _stderr_is_terminal() if progress is None else bool(progress)
+    return tqdm(total=total, desc=desc, unit="run", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACKEND, *,
+            scheduler: Any = None, workers: int | None = None, batch_size: int | None = None,
+            progress: bool | None = None, desc: str = "runs",
+            on_result: Callable[[int, Any], None] | None = None, retries: int = 3) -> list[Any]:
+    """Run every job, return the collected values in job order (whatever order they finished in).
+
+    ``on_result(index, value)`` is called in this process as each result arrives (used to
+    save a sweep cell the moment its last replication is in).
+    """
+    check_backend(backend, scheduler)
+    jobs = list(jobs)
+    out: list[Any] = [None] * len(jobs)
+    if not jobs:
+        return out
+    if workers is not None and workers < 1:
+        raise InputError("--workers", None, f"must be a whole number >= 1, got {workers}")
+    n_workers = workers or cpu_count()
+    size = batch_size or default_batch_size(len(jobs), n_workers)
+    batches = make_batches(jobs, size)
+
+    def take(pairs: Iterable[tuple[int, Any]], bar) -> None:
+        k = 0
+        for i, value in pairs:
+            out[i] = value
+            if on_result is not None:
+                on_result(i, value)
+            k += 1
+        bar.update(k)
+
+    with progress_bar(len(jobs), desc, progress) as bar:
+        if backend == "serial":
+            for batch in batches:
+                take(run_batch(batch, collect), bar)
+        elif backend == "processes":
+            _run_processes(batches, collect, n_workers, take, bar)
+        else:
+            _run_dask(batches, collect, scheduler, n_workers, take, bar, retries)
+    return out
+
+
+def _mp_context():
+    # forkserver: safe with threads in the parent (tqdm's monitor, Jupyter, Dask), and with the
+    # model preloaded in the server each worker starts in a fraction of a second.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["dipsim.experiment.backends"])
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def process_pool(n_workers: int) -> ProcessPoolExecutor:
+    """A pool of ``n_workers`` processes, kept for later experiments in this session (started
+    once: a notebook running many experiments pays the start-up once)."""
+    pool = _POOLS.get(n_workers)
+    if pool is None or getattr(pool, "_broken", False) or getattr(pool, "_shutdown_thread", False):
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_mp_context())
+        _POOLS[n_workers] = pool
+    return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the kept process pools (also done at exit)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pools)
+
+
+def _run_processes(batches, collect, n_workers, take, bar) -> None:
+    pool = process_pool(n_workers)
+    futures = [pool.submit(run_batch, b, collect) for b in batches]
+    try:
+        for fut in as_completed(futures):
+            take(fut.result(), bar)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        if isinstance(sys.exc_info()[1], (KeyboardInterrupt, BrokenProcessPool)):
+            _POOLS.pop(n_workers, None)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def dask_client(scheduler: Any = None, workers: int | None = None):
+    """A ``distributed.Client``: to ``scheduler`` (an address), or to a new LocalCluster of
+    ``workers`` single-threaded processes. Returns (client, owned_cluster_or_None)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None and not isinstance(scheduler, str):
+        return scheduler, None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError("--scheduler", None, f"cannot connect to {scheduler}: {exc}") from None
+    cluster = LocalCluster(n_workers=workers or cpu_count(), threads_per_worker=1, processes=True,
+                           dashboard_address=":0", silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _run_dask(batches, collect, scheduler, n_workers, take, bar, retries) -> None:
+    from distributed import as_completed as dask_as_completed
+
+    client, cluster = dask_client(scheduler, n_workers)
+    owned = cluster is not None or isinstance(scheduler, str)
+    token = uuid.uuid4().hex[:12]
+    try:
+        futures = [client.submit(run_batch, b, collect, retries=retries, pure=False,
+                                 key=f"dipsim-batch-{token}-{k}") for k, b in enumerate(batches)]
+        try:
+            for fut in dask_as_completed(futures):
+                take(fut.result(), bar)
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        if owned:
+            client.close()
+            if cluster is not None:
+                cluster.close()

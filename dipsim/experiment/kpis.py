@@ -1,0 +1,188 @@
+"""What each replication keeps: the model's KPIs plus KPIs derived here from the people table.
+
+:class:`KpiCollector` runs inside the worker, on the full :class:`~dipsim.results.RunResult`,
+and returns one flat row of floats, so only that row travels back.
+
+Derived KPIs (computed in this module, not by the model):
+
+``share_first_session_within_{N}d``
+    Of the people cautioned (``caution_h`` set), the share whose first DIP session
+    (``session1_h``; for a re-arranged first appointment, the one finally held) began
+    at most N days after the caution: ``(session1_h - caution_h) / 24 <= N``. People
+    cautioned whose first session never took place count as *not* within N days.
+
+Warm-up: with ``warmup_days = w > 0`` every KPI is recomputed on the post-warm-up window
+only: the people arrested at or after day w (``arrest_h >= 24 w``), with
+:func:`dipsim.results.compute_kpis`, over ``days - w`` days. Busy hours are the pools'
+booked hours for days w..days-1 (by the day each piece of work started); utilisation is
+those hours over the pool's duty hours in the window, capped at 1, *without* the
+whole-run overtime correction the model applies (overtime is not recorded by day in
+the result); ``group_sessions_held`` is not available for a window (NaN).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..results import ACTIVITIES, compute_kpis, run
+from ..scenario import Scenario
+
+POOLS = ("custody", "community", "callout")
+FIRST_SESSION = re.compile(r"^share_first_session_within_(\d+(?:\.\d+)?)d$")
+DEFAULT_FIRST_SESSION_DAYS = (7.0, 10.0, 14.0)
+
+
+def first_session_name(days: float) -> str:
+    return f"share_first_session_within_{days:g}d"
+
+
+def busy_names() -> list[str]:
+    """Every busy-hours KPI the model can report (absent in a run means 0 hours)."""
+    return [f"busy_{p}_{a}_h" for p in POOLS for a in ACTIVITIES] + [f"busy_{p}_all_h" for p in POOLS]
+
+
+@dataclass(frozen=True)
+class KpiCollector:
+    """Collect one row of KPIs per run: the model's, plus derived ones (see module doc)."""
+    first_session_within_days: tuple[float, ...] = DEFAULT_FIRST_SESSION_DAYS
+    warmup_days: int = 0
+
+    def __post_init__(self) -> None:
+        days = tuple(sorted({float(d) for d in self.first_session_within_days}))
+        object.__setattr__(self, "first_session_within_days", days)
+        object.__setattr__(self, "warmup_days", int(self.warmup_days))
+
+    def spec(self) -> dict:
+        """Plain description (provenance, cell hashes)."""
+        return {"first_session_within_days": list(self.first_session_within_days),
+                "warmup_days": self.warmup_days}
+
+    def derived_names(self) -> list[str]:
+        return [first_session_name(d) for d in self.first_session_within_days]
+
+    def __call__(self, result, job) -> dict[str, float]:
+        days = int(result.provenance["days"])
+        w = self.warmup_days
+        if w <= 0:
+            people = result.people
+            k = dict(result.kpis)
+        else:
+            if w >= days:
+                raise ValueError(f"warm-up ({w} days) must be shorter than the run ({days} days)")
+            people = result.people[result.people["arrest_h"] >= w * 24.0]
+            k = compute_kpis(people, window_utilisation(result, job.scenario, w, days), days - w, None)
+        k.update(first_session_shares(people, self.first_session_within_days))
+        return {name: float(v) for name, v in k.items()}
+
+
+def first_session_shares(people: pd.DataFrame, within_days: Iterable[float]) -> dict[str, float]:
+    cautioned = people["caution_h"].notna()
+    n = int(cautioned.sum())
+    wait_d = ((people["session1_h"] - people["caution_h"]) / 24.0)[cautioned]
+    out = {}
+    for d in within_days:
+        out[first_session_name(d)] = float((wait_d <= d).sum() / n) if n else float("nan")
+    return out
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def daily_duty_hours(shifts) -> list[float]:
+    """Hours on duty for one worker on each weekday (mon..sun); overlapping shifts count once
+    (a shift never crosses midnight: the schema requires start < end <= 24)."""
+    hours = []
+    for name in DAY_NAMES:
+        spans = sorted((s.start, s.end) for s in shifts if name in s.days)
+        total, cs, ce = 0.0, None, None
+        for s, e in spans:
+            if ce is None or s > ce:
+                if ce is not None:
+                    total += ce - cs
+                cs, ce = s, e
+            else:
+                ce = max(ce, e)
+        if ce is not None:
+            total += ce - cs
+        hours.append(total)
+    return hours
+
+
+def weekly_duty_hours(shifts) -> float:
+    """Hours a week one worker on this rota is on duty."""
+    return float(sum(daily_duty_hours(shifts)))
+
+
+def duty_hours(shifts, d0: int, d1: int) -> float:
+    """Duty hours of one worker on this rota over days d0..d1-1 (day 0 is a Monday)."""
+    hours = daily_duty_hours(shifts)
+    return float(sum(hours[d % 7] for d in range(d0, d1)))
+
+
+def staff_hours_per_week(scenario: Scenario) -> float:
+    """Rostered CJIT hours a week: custody and community workers times their rota's weekly
+    hours (on-call cover is not counted; 'unlimited' is infinite)."""
+    total = 0.0
+    for pool in (scenario.cjit.custody, scenario.cjit.community):
+        if pool.workers == "unlimited":
+            return math.inf
+        total += pool.workers * weekly_duty_hours(pool.shifts)
+    return total
+
+
+def window_utilisation(result, scenario: Scenario, d0: int, d1: int) -> pd.DataFrame:
+    """Busy hours and utilisation by pool for days d0..d1-1, shaped like ``RunResult.utilisation``."""
+    rows = []
+    pools = {"custody": scenario.cjit.custody, "community": scenario.cjit.community}
+    for name in POOLS:
+        busy = np.asarray(result.daily_busy[name])[:, d0:d1].sum(axis=1)
+        if name in pools and pools[name].workers != "unlimited":
+            duty = pools[name].workers * duty_hours(pools[name].shifts, d0, d1)
+        else:
+            duty = float("nan")
+        for act, hours in zip(ACTIVITIES, busy):
+            if hours > 0:
+                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
+                             "utilisation": hours / duty if duty and duty > 0 else np.nan})
+        total = float(busy.sum())
+        util = min(1.0, total / duty) if duty and duty > 0 else np.nan
+        rows.append({"pool": name, "activity": "all", "busy_h": total, "utilisation": util})
+    return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
+
+
+def known_kpis(scenario: Scenario, collector: KpiCollector | None = None) -> list[str]:
+    """Every KPI name a replication table can hold for this scenario (a zero-day run's names,
+    every busy-hours name and the collector's derived names)."""
+    collector = collector or KpiCollector()
+    names = list(run(scenario, days=0).kpis)
+    for n in busy_names() + collector.derived_names():
+        if n not in names:
+            names.append(n)
+    return names
+
+
+def collector_for(kpis: Iterable[str], base: KpiCollector | None = None) -> KpiCollector:
+    """``base`` extended with any ``share_first_session_within_{N}d`` named in ``kpis``."""
+    base = base or KpiCollector()
+    extra = [float(m.group(1)) for k in kpis if (m := FIRST_SESSION.match(k))]
+    return KpiCollector(tuple(base.first_session_within_days) + tuple(extra), base.warmup_days)
+
+
+def kpi_frame(rows: list[dict[str, float]], meta: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of KPIs (with their meta columns first) as one tidy table. A busy-hours KPI a run
+    did not report is 0 hours; any other missing KPI is NaN."""
+    df = pd.DataFrame([{**m, **r} for m, r in zip(meta, rows)])
+    return fill_busy(df)
+
+
+def fill_busy(df: pd.DataFrame) -> pd.DataFrame:
+    busy = [c for c in df.columns if c.startswith("busy_") and c.endswith("_h")]
+    if busy:
+        df[busy] = df[busy].fillna(0.0)
+    return df

@@ -1,0 +1,129 @@
+"""Warm-up: where does the start-up transient end? MSER-5 on a daily output series.
+
+Every run starts empty (no one in custody, no one on a DIP Condition), so early days
+understate queues and workload. MSER-5 (White 1997; White, Cobb & Spratt 2000): batch the
+series into means of 5 observations Z_1..Z_k and choose the truncation d (in batches) that
+minimises
+
+    MSER(d) = sum_{i>d} (Z_i - mean(Z_{d+1..k}))^2 / (k - d)^2,
+
+searched over the first half of the batches (the statistic is unreliable near the end).
+The warm-up is 5 d observations (days). Applied to the mean series over replications.
+
+Daily series (one value per day of the arrest window, day 0 = the first Monday):
+
+``community_busy`` / ``custody_busy`` / ``callout_busy``
+    worker hours booked in that pool on that day (``RunResult.daily_busy``), all activities.
+``ia_queue_wait``
+    mean hours from request to start of the initial required assessment, by arrest day.
+``first_session_wait``
+    mean days from caution to the first DIP session, by day of caution.
+
+Days with nobody to average (the wait series) are NaN and are skipped by the mean over
+replications; a day NaN in every replication is filled from the previous day.
+
+Results that exclude the warm-up: pass ``KpiCollector(warmup_days=w)`` to any experiment
+(see :mod:`dipsim.experiment.kpis`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..scenario import Scenario
+from .backends import DEFAULT_BACKEND, Job, check_backend, execute
+from .sweep import resolve_run
+
+SERIES = ("community_busy", "custody_busy", "callout_busy", "ia_queue_wait", "first_session_wait")
+
+
+def daily_series(result, series: str = "community_busy") -> np.ndarray:
+    """One value per day of the arrest window (see module doc)."""
+    days = int(result.provenance["days"])
+    if series.endswith("_busy"):
+        pool = series[: -len("_busy")]
+        return np.asarray(result.daily_busy[pool], float)[:, :days].sum(axis=0)
+    p = result.people
+    if series == "ia_queue_wait":
+        t, value = p["arrest_h"], p["ia_start_h"] - p["ia_request_h"]
+    elif series == "first_session_wait":
+        t, value = p["caution_h"], (p["session1_h"] - p["caution_h"]) / 24.0
+    else:
+        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+    ok = value.notna() & t.notna()
+    day = (t[ok] // 24).astype(int).to_numpy()
+    v = value[ok].to_numpy(float)
+    inside = (day >= 0) & (day < days)
+    sums = np.bincount(day[inside], weights=v[inside], minlength=days)
+    counts = np.bincount(day[inside], minlength=days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+@dataclass(frozen=True)
+class SeriesCollector:
+    """Keep one daily series of each run (see :func:`daily_series`)."""
+    series: str = "community_busy"
+
+    def __call__(self, result, job) -> np.ndarray:
+        return daily_series(result, self.series)
+
+
+@dataclass(frozen=True)
+class MserResult:
+    truncation: int               # observations to delete (batch * truncation_batches)
+    truncation_batches: int
+    batch: int
+    statistic: np.ndarray         # MSER(d) for d = 0 .. searched
+    batch_means: np.ndarray
+
+
+def mser(y, batch: int = 5, max_fraction: float = 0.5) -> MserResult:
+    """MSER-``batch`` truncation point of the series ``y`` (NaN filled forward, then backward)."""
+    y = pd.Series(np.asarray(y, float)).ffill().bfill().to_numpy()
+    if batch < 1:
+        raise InputError("--batch", None, f"must be >= 1, got {batch}")
+    k = len(y) // batch
+    if k < 2 or not np.all(np.isfinite(y)):
+        raise InputError("mser", None, f"needs at least {2 * batch} finite observations, got {len(y)}")
+    z = y[: k * batch].reshape(k, batch).mean(axis=1)
+    dmax = max(0, min(k - 2, int(np.floor(k * max_fraction))))
+    stat = np.empty(dmax + 1)
+    for d in range(dmax + 1):
+        tail = z[d:]
+        stat[d] = ((tail - tail.mean()) ** 2).sum() / (k - d) ** 2
+    d_best = int(np.argmin(stat))
+    return MserResult(d_best * batch, d_best, batch, stat, z)
+
+
+@dataclass
+class WarmupResult:
+    series: pd.DataFrame          # day x replication
+    mean: pd.Series               # mean over replications by day
+    mser: MserResult
+    warmup_days: int
+    name: str
+
+
+def warmup(scenario: Scenario, n: int = 5, series: str = "community_busy", *, days: int | None = None,
+           seed: int | None = None, batch: int = 5, max_fraction: float = 0.5, backend: str = DEFAULT_BACKEND,
+           scheduler: Any = None, workers: int | None = None, progress: bool | None = None) -> WarmupResult:
+    """Run ``n`` replications, average their daily ``series`` and find its MSER-5 truncation."""
+    if series not in SERIES:
+        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+    check_backend(backend, scheduler)
+    seed, days = resolve_run(scenario, n, seed, days)
+    jobs = [Job(scenario, seed, r, days) for r in range(n)]
+    values = execute(jobs, SeriesCollector(series), backend, scheduler=scheduler, workers=workers,
+                     progress=progress, desc="warm-up")
+    frame = pd.DataFrame({r: v for r, v in enumerate(values)})
+    frame.index.name = "day"
+    frame.columns.name = "replication"
+    mean = frame.mean(axis=1, skipna=True)
+    res = mser(mean.to_numpy(), batch=batch, max_fraction=max_fraction)
+    return WarmupResult(frame, mean, res, res.truncation, series)
