@@ -8,7 +8,9 @@ Per-run plots take a :class:`dipsim.results.RunResult`:
 * :func:`funnel` - people through every box of the Annex A process map;
 * :func:`waits` - custody waits (hours) and community waits (days);
 * :func:`utilisation` - CJIT worker hours by pool and activity;
-* :func:`weekly_load` - CJIT worker hours a week over the run.
+* :func:`weekly_load` - CJIT worker hours a week over the run;
+* :func:`assessments_by_hour` - initial Required Assessments by hour of request: held, failed,
+  or missed for want of a worker, against the custody cover hours.
 
 Plots over replications take a *tidy summary* - one row per group and KPI with
 ``kpi, mean, lower, upper`` (the shape of :func:`dipsim.experiment.stats.summarise`)
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["FUNNEL_BOXES", "KPI_LABELS", "calibration", "funnel", "funnel_counts", "kpi_bars", "kpi_label",
-           "paired_differences", "sweep_curve", "utilisation", "waits", "weekly_load"]
+           "assessments_by_hour", "paired_differences", "sweep_curve", "utilisation", "waits", "weekly_load"]
 
 HOURS_PER_DAY = 24.0
 
@@ -75,9 +77,9 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
 PARAM_LABELS: dict[str, tuple[str, str]] = {
     "cjit.community.workers": ("community CJIT workers", "workers"),
     "cjit.custody.workers": ("custody CJIT workers", "workers"),
-    "arrests_scale": ("arrest volume", "x scenario rate"),
-    "arrival_scale": ("arrest volume", "x scenario rate"),
-    "custody_cover_hours": ("CJIT custody cover", "hours a weekday"),
+    "arrivals.scale": ("arrest volume", "x the scenario's arrests a day"),
+    "custody_cover_hours": ("CJIT custody cover", "hours a day"),
+    "cjit.out_of_hours.callout_workers": ("on-call CJIT workers", "workers"),
     "decisions.max_previous_convictions": ("largest 'limited' record (§4.1)", "previous convictions"),
 }
 
@@ -298,6 +300,41 @@ def weekly_load(result, ax=None):
     return fig
 
 
+IA_OUTCOME_STYLE = (("attended", "attended and remained", "#3b6ea5"),
+                    ("failed", "failed to attend or remain", "#e0a03a"),
+                    ("missed_no_worker", "missed: no CJIT worker before release", "#b8473d"))
+
+
+def assessments_by_hour(result, cover: Sequence[tuple[float, float]] = (), ax=None):
+    """Stacked bars: initial Required Assessments requested in each hour of the day (§2.2), by
+    outcome (Annex A). ``cover`` shades the custody cover spans (start, end hours)."""
+    p = result.people
+    req = p[p["ia_request_h"].notna()]
+    hour = (req["ia_request_h"] % HOURS_PER_DAY).astype(int)
+    fig, axes = _new_axes(ax, figsize=(10, 4))
+    a = axes.flat[0]
+    for start, end in cover:
+        a.axvspan(start - 0.5, end - 0.5, color="#dfe9f3", zorder=0)
+    bottom = np.zeros(24)
+    for outcome, label, colour in IA_OUTCOME_STYLE:
+        counts = np.bincount(hour[req["ia_outcome"] == outcome], minlength=24)[:24].astype(float)
+        a.bar(np.arange(24), counts, bottom=bottom, color=colour, label=label)
+        bottom += counts
+    if cover:
+        from matplotlib.patches import Patch
+
+        handles, labels = a.get_legend_handles_labels()
+        handles.append(Patch(color="#dfe9f3", label="custody CJIT cover"))
+        a.legend(handles=handles, fontsize=8)
+    else:
+        a.legend(fontsize=8)
+    a.set_xticks(range(0, 24, 2))
+    a.set_xlabel("hour of the day the assessment was required (0 = midnight)")
+    a.set_ylabel(f"initial assessments over {_days_of(result)} days")
+    a.set_title(f"Initial Required Assessments by hour and outcome - {_scenario_of(result)}")
+    return fig
+
+
 # --------------------------------------------------------------------------- over replications
 
 def _summary(df: pd.DataFrame, by: Sequence[str], kpis: Iterable[str]) -> pd.DataFrame:
@@ -330,7 +367,8 @@ def sweep_curve(df: pd.DataFrame, param: str, kpi: str, target: float | None = N
 
     ``df`` is a tidy summary with a ``param`` column, or a replication table with
     ``param`` and ``kpi`` columns. ``target`` draws the KPI target as a dashed line;
-    ``answer`` marks the parameter value that meets it.
+    ``answer`` marks the capacity answer (the level chosen to meet every target).
+    Shares are drawn in %, and their band is clipped to 0-100%.
     """
     s = _summary(df, [param], [kpi])
     s = s[s["kpi"] == kpi].sort_values(param)
@@ -338,13 +376,21 @@ def sweep_curve(df: pd.DataFrame, param: str, kpi: str, target: float | None = N
     fig, axes = _new_axes(ax, figsize=(7, 4.5))
     a = axes.flat[0]
     x = s[param].to_numpy(float)
+    lower, upper = s["lower"].to_numpy(float) * f, s["upper"].to_numpy(float) * f
+    if f == 100.0:
+        lower, upper = np.clip(lower, 0, 100), np.clip(upper, 0, 100)
     line, = a.plot(x, s["mean"] * f, marker="o", label=label or "mean over replications")
-    a.fill_between(x, s["lower"] * f, s["upper"] * f, color=line.get_color(), alpha=0.2,
+    a.fill_between(x, lower, upper, color=line.get_color(), alpha=0.2,
                    label=None if label else "95% confidence interval")
+    pct = "%" if f == 100.0 else ""
     if target is not None:
-        a.axhline(target * f, color="#b8473d", ls="--", lw=1, label=target_label or f"target {target * f:g}")
+        a.axhline(target * f, color="#b8473d", ls="--", lw=1, label=target_label or f"target {target * f:g}{pct}")
     if answer is not None and np.isfinite(answer):
-        a.axvline(answer, color="#3a8f4b", ls=":", lw=1.5, label=f"meets the target at {answer:g}")
+        a.axvline(answer, color="#3a8f4b", ls=":", lw=1.5, label=f"capacity answer: {answer:g}")
+    if len(x) and np.all(np.isfinite(x)) and np.all(x == np.round(x)):
+        from matplotlib.ticker import MaxNLocator
+
+        a.xaxis.set_major_locator(MaxNLocator(integer=True))
     a.set_xlabel(xlabel or _param_label(param))
     a.set_ylabel(_axis_label(kpi))
     a.set_title(f"{kpi_label(kpi)[0].capitalize()} vs {_param_label(param).split(' (')[0]}{_title_suffix(scenario)}")
