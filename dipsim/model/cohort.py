@@ -119,8 +119,9 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
     age = np.where(u("under_18") < ppl.under_18_share,
                    streams.get("people.age").integers(10, 18, n), streams.get("people.age_adult").integers(18, 65, n))
     has_record = u("record") < ppl.with_record
-    extra = streams.get("people.convictions").geometric(1.0 / ppl.mean_previous_convictions, n)
-    prev = np.where(has_record, extra, 0)
+    # A record holds at least one conviction: a mean below 1 means exactly one each (p <= 1).
+    extra = streams.get("people.convictions").geometric(min(1.0, 1.0 / ppl.mean_previous_convictions), n)
+    prev = np.minimum(np.where(has_record, extra, 0), np.iinfo(np.int16).max)  # stored as int16: never wraps
     group_of = np.array([OFFENCE_GROUPS.index(OFFENCES[o].group) for o in OFFENCE_CODES])[offence] if n else np.zeros(0, int)
     shares = np.array([ppl.drug_use_profile.get(g, (1, 0, 0, 0, 0)) for g in OFFENCE_GROUPS], float)
     cum = np.cumsum(shares, axis=1)[group_of] if n else np.zeros((0, 5))
