@@ -73,7 +73,9 @@ class Records:
         for name in COUNTS:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
-        self.session_log = np.zeros(n, np.int64)
+        # One base-8 digit per appointment (at most one per session slot): an int64 holds 21
+        # digits; a longer log (many re-arrangements allowed) uses Python ints, which never overflow.
+        self.session_log = np.zeros(n, np.int64 if cohort.session_events.shape[1] <= 21 else object)
 
     def log_session_event(self, i: int, event: int) -> None:
         """Append one appointment's event (an index into OUTCOME_KEYS) to the person's log."""
