@@ -72,7 +72,9 @@ class Dist:
         m, s = p["mean"], p["sd"]
         if s == 0:
             return np.full(size, float(m))
-        sigma2 = math.log(1 + (s / m) ** 2)
+        ratio = s / m
+        # (s/m)**2 overflows for a very wide spread; then log(1 + r**2) is 2 log r to double precision.
+        sigma2 = math.log(1 + ratio ** 2) if ratio < 1e150 else 2 * (math.log(s) - math.log(m))
         return gen.lognormal(math.log(m) - sigma2 / 2, math.sqrt(sigma2), size)
 
     def to_dict(self) -> dict:
