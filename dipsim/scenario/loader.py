@@ -39,18 +39,30 @@ MAPPING_KEYS = {
 def resolve_path(name: str | os.PathLike) -> Path:
     """A path as given, or a shipped scenario by bare name (``urban_intensive``)."""
     path = Path(name)
-    if not path.exists() and path.suffix == "" and not path.parent.parts:
+    if not _exists(path) and path.suffix == "" and not path.parent.parts:
         shipped = SCENARIO_DIR / f"{path.name}.yaml"
-        if shipped.exists():
+        if _exists(shipped):
             return shipped
     return path
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, but False (not OSError) for a name the system cannot look up (too long)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def read_yaml(path: Path, what: str = "scenario") -> dict:
     """Read one YAML mapping, or raise a one-line InputError."""
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # e.g. a file name too long for the system
+        raise InputError(path, None, f"cannot be read: {exc.strerror}") from None
+    if not exists:
         raise InputError(path, None, f"no such {what} file")
-    if path.is_dir():
+    if is_dir:
         raise InputError(path, None, f"is a directory, not a {what} file (.yaml)")
     try:
         text = path.read_bytes().decode("utf-8")
@@ -69,6 +81,10 @@ def read_yaml(path: Path, what: str = "scenario") -> dict:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise InputError(path, None, f"bad YAML{where}: {problem}") from None
+    except RecursionError:
+        raise InputError(path, None, "bad YAML: nested too deeply") from None
+    except ValueError as exc:  # a value YAML cannot build: a date 2008-13-45, an integer of 5000 digits
+        raise InputError(path, None, f"bad YAML: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(path, None, f"top level must be a mapping of {what} keys, got {_kind(data)}")
     return data
@@ -84,7 +100,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
     if not isinstance(parent, str) or not parent:
         raise InputError(path, "extends", f"must be a file name, got {_kind(parent)}")
     ppath = (path.parent / parent).resolve()
-    if not ppath.exists() and not ppath.suffix:
+    if not _exists(ppath) and not ppath.suffix:
         ppath = ppath.with_suffix(".yaml")
     if ppath in _seen or ppath == path.resolve():
         raise InputError(path, "extends", f"circular: {parent} extends back to this file")
