@@ -93,7 +93,8 @@ def check(kind: str, params: dict) -> str | None:
             f" (unknown {', '.join(extra)})" if extra else "")
     for k in want:
         v = params[k]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+        bad = isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0
+        if bad or (isinstance(v, float) and not math.isfinite(v)):  # (an int is finite: no float(v) overflow)
             return f"{kind} {k} must be a finite number >= 0, got {v!r}"
     if kind == "uniform" and params["low"] > params["high"]:
         return "uniform needs low <= high"

@@ -184,8 +184,12 @@ def _build_dc(cls: type, raw: Any, source: str, path: tuple) -> Any:
 def _number(v: Any, source: str, path: tuple, integer: bool = False) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise _err(source, path, f"must be {'a whole number' if integer else 'a number'}, got {_kind(v)} {v!r}")
-    if not math.isfinite(v):
+    if isinstance(v, float) and not math.isfinite(v):
         raise _err(source, path, f"must be a finite number, got {v!r}")
+    if abs(v) > 1e9:  # before any float(v): a huge whole number would overflow it
+        shown = repr(v) if isinstance(v, float) or abs(v) < 10**18 else \
+            f"a whole number of about {int(v.bit_length() * 0.30103) + 1} digits"
+        raise _err(source, path, f"is too large to be meaningful: {shown}")
     if integer and not (isinstance(v, int) or float(v).is_integer()):
         raise _err(source, path, f"must be a whole number, got {v!r}")
     return int(v) if integer else float(v)
@@ -319,7 +323,7 @@ def _dist(v: Any, source: str, path: tuple) -> Dist:
     problem = check_dist(kind, params) if isinstance(kind, str) else f"needs 'dist': one of {', '.join(PARAMS)}"
     if problem:
         raise _err(source, path, problem)
-    return Dist(kind, {k: float(x) for k, x in params.items()})
+    return Dist(kind, {k: _number(x, source, path + (k,)) for k, x in params.items()})
 
 
 def _cross_checks(obj: Any, source: str, path: tuple) -> None:
