@@ -93,3 +93,15 @@ def test_a_lost_dask_worker_does_not_lose_the_sweep(default_scenario, cluster, t
     assert marker.exists()  # a worker really died
     want = execute(jobs, KpiCollector(), "serial", progress=False)
     pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(want))
+
+
+def test_progress_bar_only_on_a_terminal_or_when_asked(default_scenario, capsys):
+    from dipsim.experiment.backends import progress_bar
+
+    assert progress_bar(3, "x", None).disable          # stderr is captured here: not a terminal
+    assert progress_bar(3, "x", False).disable
+    jobs = [Job(default_scenario, 1, r, 2) for r in range(2)]
+    execute(jobs, KpiCollector(), "serial", progress=True, desc="runs")
+    assert "2/2" in capsys.readouterr().err
+    execute(jobs, KpiCollector(), "serial", progress=None)
+    assert capsys.readouterr().err == ""

@@ -147,6 +147,8 @@ def fmt_value(x: float) -> str:
         return f"{x:,.0f}"
     if abs(x) >= 10:
         return f"{x:.1f}"
+    if x != 0 and abs(x) < 0.001:
+        return f"{x:.2g}"
     return f"{x:.3f}"
 
 
