@@ -44,14 +44,14 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     On any error (or Ctrl-C) the temporary directory is removed and ``path`` is untouched.
     """
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise InputError(path, None, "exists and is not a directory: choose another --out")
     parent = path.parent if str(path.parent) else Path(".")
-    try:
+    try:  # OSError here (a name too long, no permission) is the user's --out: one line, no traceback
+        if path.exists() and not path.is_dir():
+            raise InputError(path, None, "exists and is not a directory: choose another --out")
         parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=parent))
     except OSError as exc:
         raise InputError(path, None, f"cannot create the output directory: {exc.strerror}") from None
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=parent))
     os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
