@@ -375,9 +375,13 @@ def read_yaml(path: str | Path) -> Any:
     """Read one YAML document, turning every failure into a one-line :class:`InputError`."""
     file = str(path)
     p = Path(path)
-    if not p.exists():
+    try:
+        exists, is_dir = p.exists(), p.is_dir()
+    except OSError as exc:  # e.g. a file name too long for the system
+        raise InputError(file, None, f"cannot be read ({exc.strerror or exc}); expected a readable YAML case file") from None
+    if not exists:
         raise InputError(file, None, "file not found; expected a YAML case file")
-    if p.is_dir():
+    if is_dir:
         raise InputError(file, None, "is a directory; expected a YAML case file")
     try:
         data = p.read_bytes()
@@ -402,6 +406,10 @@ def read_yaml(path: str | Path) -> Any:
         problem = exc.problem or exc.context or "syntax error"
         raise InputError(file, None, f"is not valid YAML: {problem}{where}") from None
     except yaml.YAMLError as exc:
+        raise InputError(file, None, f"is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(file, None, "is not valid YAML: nested too deeply") from None
+    except ValueError as exc:  # a value YAML cannot build: a date 2008-13-45, an integer of 5000 digits
         raise InputError(file, None, f"is not valid YAML: {exc}") from None
     if raw is None:
         raise InputError(file, None, "is empty (only comments); expected a YAML mapping with sections "
