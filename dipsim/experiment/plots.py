@@ -56,6 +56,10 @@ def plot_capacity(result, *, x: str | None = None):
             ax.axvline(result.answer.get(x, result.answer["level"]), color="green", lw=1, alpha=0.6, label="answer")
         ax.set_title(str(t), fontsize=9)
         ax.set_xlabel(x)
+        if np.issubdtype(np.asarray(xs).dtype, np.integer):
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     return fig
