@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .model import Model
-from .model.calendar import HOURS_PER_DAY
+from .model.calendar import HOURS_PER_DAY, Rota
 from .model.cjit import ACTIVITIES
 from .random import Streams
 from .scenario import Scenario, scenario_hash
@@ -28,6 +28,7 @@ class RunResult:
     kpis: dict[str, float]
     utilisation: pd.DataFrame
     daily_busy: dict[str, np.ndarray] = field(repr=False)
+    daily_overtime: dict[str, np.ndarray] = field(repr=False)
     provenance: dict
 
     def kpi_series(self) -> pd.Series:
@@ -41,30 +42,39 @@ def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days:
     model = Model(scenario, Streams(seed, replication), days)
     end_h = model.run()
     people = model.records.to_frame()
-    util = utilisation(model, days)
+    pools = (model.custody, model.community, model.callout)
+    busy = {p.name: p.busy for p in pools}
+    overtime = {p.name: p.overtime for p in pools}
+    util = utilisation(busy, overtime, scenario, 0, days)
     kpis = compute_kpis(people, util, days, model)
     prov = {"seed": seed, "replication": replication, "days": days, "dipsim_version": __version__,
             "scenario_name": scenario.name, "scenario_hash": scenario_hash(scenario), "end_h": end_h}
-    busy = {p.name: p.busy for p in (model.custody, model.community, model.callout)}
-    return RunResult(people, kpis, util, busy, prov)
+    return RunResult(people, kpis, util, busy, overtime, prov)
 
 
-def utilisation(model: Model, days: int) -> pd.DataFrame:
-    """Busy hours by pool and activity over the arrest window, and utilisation (busy within
-    duty hours / duty hours, in [0, 1]; NaN for an unlimited or on-call pool)."""
+POOLS = ("custody", "community", "callout")
+
+
+def utilisation(daily_busy: dict[str, np.ndarray], daily_overtime: dict[str, np.ndarray], scenario: Scenario,
+                d0: int, d1: int) -> pd.DataFrame:
+    """Busy hours by pool and activity for days d0..d1-1 (work booked by the day it started) and
+    utilisation: busy hours within duty / duty hours, in [0, 1]; NaN for an unlimited or on-call pool."""
     rows = []
-    window_h = days * HOURS_PER_DAY
-    for pool in (model.custody, model.community, model.callout):
-        busy = pool.busy[:, :days].sum(axis=1)
-        duty = pool.duty_hours(0.0, window_h) if pool is not model.callout else float("nan")
-        total = busy.sum()
+    pools = {"custody": scenario.cjit.custody, "community": scenario.cjit.community}
+    for name in POOLS:
+        busy = np.asarray(daily_busy[name], float)[:, d0:d1].sum(axis=1)
+        cfg = pools.get(name)
+        duty = float("nan")
+        if cfg is not None and cfg.workers != "unlimited":
+            duty = cfg.workers * Rota.from_shifts(cfg.shifts).duty_hours(d0 * HOURS_PER_DAY, d1 * HOURS_PER_DAY)
         for act, hours in zip(ACTIVITIES, busy):
             if hours > 0:
-                rows.append({"pool": pool.name, "activity": act, "busy_h": hours,
-                             "utilisation": hours / duty if duty and duty > 0 else np.nan})
-        on_duty_busy = max(0.0, total - pool.overtime[:days].sum())
-        util = min(1.0, on_duty_busy / duty) if duty and duty > 0 else np.nan
-        rows.append({"pool": pool.name, "activity": "all", "busy_h": total, "utilisation": util})
+                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
+                             "utilisation": hours / duty if duty > 0 else np.nan})
+        total = float(busy.sum())
+        on_duty_busy = max(0.0, total - float(np.asarray(daily_overtime[name])[d0:d1].sum()))
+        util = min(1.0, on_duty_busy / duty) if duty > 0 else np.nan
+        rows.append({"pool": name, "activity": "all", "busy_h": total, "utilisation": util})
     return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
 
 

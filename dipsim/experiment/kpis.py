@@ -15,25 +15,24 @@ Warm-up: with ``warmup_days = w > 0`` every KPI is recomputed on the post-warm-u
 only: the people arrested at or after day w (``arrest_h >= 24 w``), with
 :func:`dipsim.results.compute_kpis`, over ``days - w`` days. Busy hours are the pools'
 booked hours for days w..days-1 (by the day each piece of work started); utilisation is
-those hours over the pool's duty hours in the window, capped at 1, *without* the
-whole-run overtime correction the model applies (overtime is not recorded by day in
-the result); ``group_sessions_held`` is not available for a window (NaN).
+their share of the pool's duty hours in the window, less overtime, as
+:func:`dipsim.results.utilisation` computes for the whole run; ``group_sessions_held`` is
+not available for a window (NaN).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
-from ..results import ACTIVITIES, compute_kpis, run
+from ..model.calendar import Rota
+from ..results import ACTIVITIES, POOLS, compute_kpis, run, utilisation
 from ..scenario import Scenario
 
-POOLS = ("custody", "community", "callout")
 FIRST_SESSION = re.compile(r"^share_first_session_within_(\d+(?:\.\d+)?)d$")
 DEFAULT_FIRST_SESSION_DAYS = (7.0, 10.0, 14.0)
 
@@ -76,7 +75,7 @@ class KpiCollector:
             if w >= days:
                 raise ValueError(f"warm-up ({w} days) must be shorter than the run ({days} days)")
             people = result.people[result.people["arrest_h"] >= w * 24.0]
-            k = compute_kpis(people, window_utilisation(result, job.scenario, w, days), days - w, None)
+            k = compute_kpis(people, utilisation(result.daily_busy, result.daily_overtime, job.scenario, w, days), days - w, None)
         k.update(first_session_shares(people, self.first_session_within_days))
         return {name: float(v) for name, v in k.items()}
 
@@ -94,35 +93,9 @@ def first_session_shares(people: pd.DataFrame, within_days: Iterable[float]) -> 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def daily_duty_hours(shifts) -> list[float]:
-    """Hours on duty for one worker on each weekday (mon..sun); overlapping shifts count once
-    (a shift never crosses midnight: the schema requires start < end <= 24)."""
-    hours = []
-    for name in DAY_NAMES:
-        spans = sorted((s.start, s.end) for s in shifts if name in s.days)
-        total, cs, ce = 0.0, None, None
-        for s, e in spans:
-            if ce is None or s > ce:
-                if ce is not None:
-                    total += ce - cs
-                cs, ce = s, e
-            else:
-                ce = max(ce, e)
-        if ce is not None:
-            total += ce - cs
-        hours.append(total)
-    return hours
-
-
 def weekly_duty_hours(shifts) -> float:
     """Hours a week one worker on this rota is on duty."""
-    return float(sum(daily_duty_hours(shifts)))
-
-
-def duty_hours(shifts, d0: int, d1: int) -> float:
-    """Duty hours of one worker on this rota over days d0..d1-1 (day 0 is a Monday)."""
-    hours = daily_duty_hours(shifts)
-    return float(sum(hours[d % 7] for d in range(d0, d1)))
+    return Rota.from_shifts(shifts).weekly_hours
 
 
 def staff_hours_per_week(scenario: Scenario) -> float:
@@ -134,26 +107,6 @@ def staff_hours_per_week(scenario: Scenario) -> float:
             return math.inf
         total += pool.workers * weekly_duty_hours(pool.shifts)
     return total
-
-
-def window_utilisation(result, scenario: Scenario, d0: int, d1: int) -> pd.DataFrame:
-    """Busy hours and utilisation by pool for days d0..d1-1, shaped like ``RunResult.utilisation``."""
-    rows = []
-    pools = {"custody": scenario.cjit.custody, "community": scenario.cjit.community}
-    for name in POOLS:
-        busy = np.asarray(result.daily_busy[name])[:, d0:d1].sum(axis=1)
-        if name in pools and pools[name].workers != "unlimited":
-            duty = pools[name].workers * duty_hours(pools[name].shifts, d0, d1)
-        else:
-            duty = float("nan")
-        for act, hours in zip(ACTIVITIES, busy):
-            if hours > 0:
-                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
-                             "utilisation": hours / duty if duty and duty > 0 else np.nan})
-        total = float(busy.sum())
-        util = min(1.0, total / duty) if duty and duty > 0 else np.nan
-        rows.append({"pool": name, "activity": "all", "busy_h": total, "utilisation": util})
-    return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
 
 
 def known_kpis(scenario: Scenario, collector: KpiCollector | None = None) -> list[str]:
