@@ -14,12 +14,19 @@ from . import __version__, commands
 from .errors import InputError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit status 2); ``dipsim COMMAND -h`` shows usage."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="dipsim",
         description="Simulate the DIP Conditional Caution pathway (May 2008 operational guidelines).")
     parser.add_argument("--version", action="version", version=f"dipsim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
@@ -38,5 +45,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dipsim: error: {exc.one_line()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("dipsim: interrupted: no results were written", file=sys.stderr)
+        print("dipsim: interrupted: nothing half-written was left (a sweep's finished cells are kept "
+              "for --resume)", file=sys.stderr)
         return 130

@@ -75,3 +75,10 @@ def test_bad_arguments_exit_2(tmp_path):
 def test_python_m_and_console_script_agree():
     proc = dipsim("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("dipsim ")
+
+
+@pytest.mark.parametrize("args", [["run", "--days", "x"], ["replicate", "--bogus"], [], ["run", "--format", "xls"]])
+def test_usage_errors_are_one_line(args):
+    proc = dipsim(*args)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "error" in proc.stderr
