@@ -67,13 +67,13 @@ def utilisation(daily_busy: dict[str, np.ndarray], daily_overtime: dict[str, np.
         duty = float("nan")
         if cfg is not None and cfg.workers != "unlimited":
             duty = cfg.workers * Rota.from_shifts(cfg.shifts).duty_hours(d0 * HOURS_PER_DAY, d1 * HOURS_PER_DAY)
-        for act, hours in zip(ACTIVITIES, busy):
-            if hours > 0:
-                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
-                             "utilisation": hours / duty if duty > 0 else np.nan})
         total = float(busy.sum())
         on_duty_busy = max(0.0, total - float(np.asarray(daily_overtime[name])[d0:d1].sum()))
         util = min(1.0, on_duty_busy / duty) if duty > 0 else np.nan
+        for act, hours in zip(ACTIVITIES, busy):
+            if hours > 0:  # the activity's share of the pool's utilisation (overtime pro rata): sums to "all"
+                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
+                             "utilisation": util * hours / total})
         rows.append({"pool": name, "activity": "all", "busy_h": total, "utilisation": util})
     return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
 
