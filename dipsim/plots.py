@@ -455,28 +455,31 @@ def paired_differences(df: pd.DataFrame, kpis: Sequence[str], by: str = "variant
     return fig
 
 
-def calibration(table: pd.DataFrame, ax=None, scenario: str | None = None):
-    """Simulated mean with its 95% CI against each published figure.
+def calibration(table: pd.DataFrame, axes=None, scenario: str | None = None, percent: bool = True,
+                xlabel: str | None = None, title: str | None = None, reference_label: str = "published figure"):
+    """Simulated mean with its 95% CI against a reference value: one panel per measure, each on
+    its own scale so that every interval is visible.
 
-    ``table`` has one row per measure: ``measure, mean, lower, upper, published, source``
-    (shares in [0, 1] are drawn as %).
+    ``table`` has ``measure, mean, lower, upper, published, source`` columns. With ``percent``
+    (shares in [0, 1]) values are drawn as %; otherwise as given, with ``xlabel`` naming the
+    unit (e.g. queueing theory's mean wait in hours, with ``reference_label="Erlang C"``).
     """
     t = table.reset_index(drop=True)
-    fig, axes = _new_axes(ax, figsize=(9, 1.3 * len(t) + 1.6))
-    a = axes.flat[0]
-    y = np.arange(len(t))
-    mean, lo, hi = (t[c].to_numpy(float) * 100 for c in ("mean", "lower", "upper"))
-    a.errorbar(mean, y, xerr=[mean - lo, hi - mean], fmt="o", color="#3b6ea5", capsize=5,
-               label="simulated: mean and 95% CI")
-    a.scatter(t["published"].to_numpy(float) * 100, y, marker="D", color="#b8473d", zorder=3,
-              label="published figure")
-    a.set_yticks(y, [f"{m}\n({s})" for m, s in zip(t["measure"], t["source"])], fontsize=8)
-    a.invert_yaxis()
-    a.set_ylim(len(t) - 0.5, -0.5)
-    a.set_xlabel("share (%)")
-    lo_all = math.floor(min(lo.min(), (t["published"].min()) * 100) / 5) * 5 - 5
-    hi_all = math.ceil(max(hi.max(), (t["published"].max()) * 100) / 5) * 5 + 5
-    a.set_xlim(max(0, lo_all), min(100, hi_all))
-    a.set_title(f"Calibration against published 2006-07 figures{_title_suffix(scenario)}")
-    a.legend(fontsize=8, loc="lower right")
+    f = 100.0 if percent else 1.0
+    fig, ax = _new_axes(axes, len(t), 1, figsize=(8, 1.6 * len(t) + 1.0))
+    for a, row in zip(ax.flat, t.itertuples()):
+        mean, lo, hi, ref = (float(v) * f for v in (row.mean, row.lower, row.upper, row.published))
+        a.errorbar([mean], [0], xerr=[[mean - lo], [hi - mean]] if np.isfinite(lo) else None, fmt="o",
+                   color="#3b6ea5", capsize=6, label="simulated: mean and 95% CI")
+        a.scatter([ref], [0], marker="D", s=50, color="#b8473d", zorder=3, label=f"{reference_label}: {ref:.3g}")
+        finite = [v for v in (lo, hi, ref, mean) if np.isfinite(v)]
+        low, high = min(finite), max(finite)
+        pad = 0.25 * (high - low) if high > low else max(abs(high) * 0.05, 0.5)
+        a.set_xlim(low - pad, high + pad)
+        a.set_ylim(-1, 1)
+        a.set_yticks([])
+        a.set_title(f"{row.measure} ({row.source})", fontsize=9, loc="left")
+        a.set_xlabel(xlabel or ("share (%)" if percent else "value"), fontsize=8)
+        a.legend(fontsize=7, loc="upper right")
+    fig.suptitle((title or "Calibration against published 2006-07 figures") + (f"\n{scenario}" if scenario else ""))
     return fig

@@ -213,18 +213,34 @@ def test_kpi_bars_heights_are_means():
     assert ax.get_ylabel() == "people" and "completions" in ax.get_title() and NAME in fig._suptitle.get_text()
 
 
+def _points(ax):
+    return [ln for ln in ax.get_lines() if ln.get_marker() == "o"][0].get_xdata()
+
+
 def test_calibration_points_and_published_markers():
     table = pd.DataFrame({"measure": ["tests positive", "required assessed"], "mean": [0.36, 0.81],
                           "lower": [0.35, 0.79], "upper": [0.37, 0.83], "published": [0.37, 0.82],
                           "source": ["Hansard, 22 Jan 2008", "Skodbo et al. 2007"]})
     fig = plots.calibration(table, scenario=NAME)
+    a1, a2 = fig.axes
+    assert list(_points(a1)) == pytest.approx([36.0]) and list(_points(a2)) == pytest.approx([81.0])
+    assert np.allclose(a1.collections[-1].get_offsets()[:, 0], [37.0])
+    assert np.allclose(a2.collections[-1].get_offsets()[:, 0], [82.0])
+    lo, hi = a2.get_xlim()
+    assert lo < 79.0 and hi > 83.0                            # the whole interval and the figure are visible
+    assert "Hansard, 22 Jan 2008" in a1.get_title(loc="left") and "%" in a1.get_xlabel()
+    assert NAME in fig._suptitle.get_text()
+
+
+def test_calibration_in_other_units_for_a_theory_check():
+    table = pd.DataFrame({"measure": ["M/M/2, rho 0.7"], "mean": [0.95], "lower": [0.9], "upper": [1.0],
+                          "published": [0.961], "source": ["Erlang C"]})
+    fig = plots.calibration(table, percent=False, xlabel="mean wait in queue (hours)", title="Erlang C",
+                            reference_label="Erlang C", scenario="M/M/c check")
     ax = fig.axes[0]
-    pts = [ln for ln in ax.get_lines() if ln.get_marker() == "o"][0]
-    assert list(pts.get_xdata()) == pytest.approx([36.0, 81.0])
-    published = ax.collections[-1].get_offsets()
-    assert np.allclose(published[:, 0], [37.0, 82.0])
-    assert "Hansard, 22 Jan 2008" in ax.get_yticklabels()[0].get_text()
-    assert "%" in ax.get_xlabel() and NAME in ax.get_title()
+    assert list(_points(ax)) == [0.95]
+    assert np.allclose(ax.collections[-1].get_offsets()[:, 0], [0.961])
+    assert ax.get_xlabel() == "mean wait in queue (hours)" and "M/M/c check" in fig._suptitle.get_text()
 
 
 def test_kpi_label_units():
