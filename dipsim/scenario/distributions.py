@@ -90,7 +90,7 @@ def check(kind: str, params: dict) -> str | None:
     extra = [k for k in params if k not in want]
     if missing or extra:
         return f"{kind} takes exactly {', '.join(want)}" + (f" (missing {', '.join(missing)})" if missing else "") + (
-            f" (unknown {', '.join(extra)})" if extra else "")
+            f" (unknown {', '.join(map(str, extra))})" if extra else "")  # a YAML key may be a number
     for k in want:
         v = params[k]
         bad = isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0

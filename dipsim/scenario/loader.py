@@ -161,7 +161,7 @@ def _kind(v: Any) -> str:
 
 
 def _err(source: str, path: tuple, msg: str) -> InputError:
-    return InputError(source, ".".join(str(k) for k in path) or None, msg)
+    return InputError(source, ".".join(str(k) or "''" for k in path) or None, msg)  # '': an empty key, named
 
 
 def _build_dc(cls: type, raw: Any, source: str, path: tuple) -> Any:
