@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 
 HOURS_PER_DAY = 24.0
 HOURS_PER_WEEK = 168.0
@@ -83,14 +84,23 @@ class Rota:
         """The first time >= t when the pool is on duty (``inf`` if never)."""
         if self.never:
             return float("inf")
-        if self.on_duty(t):
-            return t
-        week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
-        w = t - week
-        k = bisect.bisect_right(self._starts, w)
-        if k < len(self._starts):
-            return week + self._starts[k]
-        return week + HOURS_PER_WEEK + self._starts[0]
+        for _ in range(len(self._starts) + 1):
+            if self.on_duty(t):
+                return t
+            week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
+            w = t - week
+            k = bisect.bisect_right(self._starts, w)
+            if k < len(self._starts):
+                start = week + self._starts[k]
+            else:
+                start = week + HOURS_PER_WEEK + self._starts[0]
+            if self.on_duty(start):
+                return start
+            # week + s rounded to just before the shift as on_duty reads it back (start - week < s):
+            # a worker told to wait until then would find himself off duty and wait 0 hours for
+            # ever. One step on is inside the shift; a shift too short to show at this time is passed.
+            t = math.nextafter(start, math.inf)
+        return math.inf
 
     def duty_hours(self, t0: float, t1: float) -> float:
         """Hours on duty in [t0, t1)."""
