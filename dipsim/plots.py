@@ -21,6 +21,12 @@ they summarise with t-intervals first:
 * :func:`kpi_bars` - a KPI per variant (policy, area...) with 95% CIs;
 * :func:`paired_differences` - differences from a baseline with paired 95% CIs;
 * :func:`calibration` - simulated mean and 95% CI against a published figure.
+
+Plots of an experiment's own result (:mod:`dipsim.experiment`):
+
+* :func:`capacity` - each target's mean, CI and one-sided bound against staffing, with the answer;
+* :func:`precision` - relative CI half-width against replications (Hoad et al. 2010);
+* :func:`warmup` - the daily series and its MSER-5 truncation point; :func:`mser` - the statistic.
 """
 
 from __future__ import annotations
@@ -31,8 +37,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["FUNNEL_BOXES", "KPI_LABELS", "calibration", "funnel", "funnel_counts", "kpi_bars", "kpi_label",
-           "assessments_by_hour", "paired_differences", "sweep_curve", "utilisation", "waits", "weekly_load"]
+__all__ = ["FUNNEL_BOXES", "KPI_LABELS", "calibration", "capacity", "funnel", "funnel_counts", "kpi_bars",
+           "kpi_label", "assessments_by_hour", "mser", "paired_differences", "precision", "sweep_curve",
+           "utilisation", "waits", "warmup", "weekly_load"]
 
 HOURS_PER_DAY = 24.0
 
@@ -362,26 +369,31 @@ def _title_suffix(scenario: str | None) -> str:
 
 def sweep_curve(df: pd.DataFrame, param: str, kpi: str, target: float | None = None, ax=None,
                 scenario: str | None = None, label: str | None = None, target_label: str | None = None,
-                xlabel: str | None = None, answer: float | None = None):
+                xlabel: str | None = None, answer: float | None = None, hue: str | None = None):
     """A KPI's mean against a swept parameter with its 95% CI band.
 
     ``df`` is a tidy summary with a ``param`` column, or a replication table with
     ``param`` and ``kpi`` columns. ``target`` draws the KPI target as a dashed line;
-    ``answer`` marks the capacity answer (the level chosen to meet every target).
+    ``answer`` marks the capacity answer (the level chosen to meet every target);
+    ``hue`` draws one curve per value of another column (e.g. a second swept parameter).
     Shares are drawn in %, and their band is clipped to 0-100%.
     """
-    s = _summary(df, [param], [kpi])
+    s = _summary(df, [param] + ([hue] if hue else []), [kpi])
     s = s[s["kpi"] == kpi].sort_values(param)
     f = _scale(kpi)
     fig, axes = _new_axes(ax, figsize=(7, 4.5))
     a = axes.flat[0]
+    curves = s.groupby(hue, sort=False) if hue else [(None, s)]
     x = s[param].to_numpy(float)
-    lower, upper = s["lower"].to_numpy(float) * f, s["upper"].to_numpy(float) * f
-    if f == 100.0:
-        lower, upper = np.clip(lower, 0, 100), np.clip(upper, 0, 100)
-    line, = a.plot(x, s["mean"] * f, marker="o", label=label or "mean over replications")
-    a.fill_between(x, lower, upper, color=line.get_color(), alpha=0.2,
-                   label=None if label else "95% confidence interval")
+    for value, g in curves:
+        gx = g[param].to_numpy(float)
+        lower, upper = g["lower"].to_numpy(float) * f, g["upper"].to_numpy(float) * f
+        if f == 100.0:
+            lower, upper = np.clip(lower, 0, 100), np.clip(upper, 0, 100)
+        name = f"{_param_label(hue).split(' (')[0]} = {value:g}" if hue else (label or "mean over replications")
+        line, = a.plot(gx, g["mean"] * f, marker="o", label=name)
+        a.fill_between(gx, lower, upper, color=line.get_color(), alpha=0.2,
+                       label=None if (label or hue) else "95% confidence interval")
     pct = "%" if f == 100.0 else ""
     if target is not None:
         a.axhline(target * f, color="#b8473d", ls="--", lw=1, label=target_label or f"target {target * f:g}{pct}")
@@ -482,4 +494,86 @@ def calibration(table: pd.DataFrame, axes=None, scenario: str | None = None, per
         a.set_xlabel(xlabel or ("share (%)" if percent else "value"), fontsize=8)
         a.legend(fontsize=7, loc="upper right")
     fig.suptitle((title or "Calibration against published 2006-07 figures") + (f"\n{scenario}" if scenario else ""))
+    return fig
+
+
+# --------------------------------------------------------------------------- experiment results
+
+
+def capacity(result, x: str | None = None, scenario: str | None = None):
+    """One panel per target: mean and 95% CI against the staffing level, the one-sided bound and
+    the target line; the capacity answer is marked. ``result`` is a
+    :class:`dipsim.experiment.capacity.CapacityResult`."""
+    ev = result.evidence
+    targets = result.targets
+    x = x or ("staff_hours_per_week" if len(result.label_columns) != 1 else result.label_columns[0])
+    fig, axes = _new_axes(None, 1, len(targets), figsize=(4.5 * len(targets), 4))
+    for a, t in zip(axes.flat, targets):
+        e = ev[ev["target"] == str(t)]
+        xs = e[x].to_numpy() if x in e else e["level"].to_numpy()
+        f = _scale(t.kpi)
+        a.errorbar(xs, e["mean"] * f, yerr=[(e["mean"] - e["lower"]) * f, (e["upper"] - e["mean"]) * f],
+                   fmt="o-", capsize=3, label="mean, 95% CI")
+        a.plot(xs, e["bound"] * f, "v" if t.side == "lower" else "^", color="grey",
+               label=f"one-sided 95% {t.side} bound")
+        a.axhline(t.value * f, color="#b8473d", ls="--", lw=1, label=f"target {t.op} {t.value * f:g}")
+        if result.answer is not None:
+            a.axvline(result.answer.get(x, result.answer["level"]), color="#3a8f4b", ls=":", lw=1.5,
+                      label="capacity answer")
+        if np.issubdtype(np.asarray(xs).dtype, np.integer):
+            from matplotlib.ticker import MaxNLocator
+
+            a.xaxis.set_major_locator(MaxNLocator(integer=True))
+        a.set_title(kpi_label(t.kpi)[0], fontsize=9)
+        a.set_xlabel(_param_label(x) if x in PARAM_LABELS else x.replace("_", " "))
+        a.set_ylabel(_axis_label(t.kpi))
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle(f"Capacity answer: every target met with 95% confidence{_title_suffix(scenario)}")
+    fig.tight_layout()
+    return fig
+
+
+def precision(result, ax=None):
+    """Relative 95% half-width against replications for each KPI, with the target precision
+    (the confidence-interval method of Hoad, Robinson & Davies 2010)."""
+    fig, axes = _new_axes(ax)
+    a = axes.flat[0]
+    for kpi, g in result.trace.groupby("kpi", sort=False):
+        a.plot(g["n"], g["relative_precision"], label=kpi_label(kpi)[0])
+    target = result.provenance.get("precision")
+    if target is not None:
+        a.axhline(target, color="#b8473d", ls="--", lw=1, label=f"target {target:g}")
+    a.axvline(result.n_recommended, color="#3a8f4b", lw=1, alpha=0.6, label=f"n = {result.n_recommended}")
+    a.set_xlabel("replications")
+    a.set_ylabel("relative 95% half-width")
+    a.set_yscale("log")
+    a.set_title("Replications needed for the target precision")
+    a.legend(fontsize=8)
+    return fig
+
+
+def warmup(result, ax=None):
+    """The daily series (each replication faint, the mean bold) and the MSER-5 warm-up."""
+    fig, axes = _new_axes(ax)
+    a = axes.flat[0]
+    a.plot(result.series.index, result.series.to_numpy(), color="grey", alpha=0.2, lw=0.7)
+    a.plot(result.mean.index, result.mean.to_numpy(), color="black", lw=1.2, label="mean over replications")
+    a.axvline(result.warmup_days, color="#b8473d", ls="--", label=f"MSER-5 warm-up: {result.warmup_days} days")
+    a.set_xlabel("day of the run")
+    a.set_ylabel(str(result.name).replace("_", " "))
+    a.set_title("Warm-up: the model starts empty")
+    a.legend(fontsize=8)
+    return fig
+
+
+def mser(mser_result, ax=None):
+    """The MSER statistic against the number of observations deleted, with the truncation point."""
+    fig, axes = _new_axes(ax)
+    a = axes.flat[0]
+    d = np.arange(len(mser_result.statistic))
+    a.plot(d * mser_result.batch, mser_result.statistic, marker=".")
+    a.axvline(mser_result.truncation, color="#b8473d", ls="--", label=f"truncate at {mser_result.truncation}")
+    a.set_xlabel("observations deleted")
+    a.set_ylabel(f"MSER-{mser_result.batch}")
+    a.legend(fontsize=8)
     return fig

@@ -155,4 +155,5 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | 
         k[key] = float(row["busy_h"])
         if row["activity"] == "all":
             k[f"utilisation_{row['pool']}"] = float(row["utilisation"])
+    k["cjit_hours"] = float(util.loc[util["activity"] == "all", "busy_h"].sum())
     return k

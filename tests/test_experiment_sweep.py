@@ -164,13 +164,13 @@ def test_plots_draw(default_scenario):
     import matplotlib
 
     matplotlib.use("Agg")
-    from dipsim.experiment import plots
+    from dipsim import plots
 
     sc = mmc_scenario(1.4, 60.0, 1, days=20)
     cap = capacity(sc, {"cjit.custody.workers": [2, 3]}, ["utilisation_custody<=0.85"], 3, **SERIAL)
-    assert plots.plot_capacity(cap) is not None
-    assert plots.plot_ci(cap.sweep.summary, "cjit.custody.workers", "utilisation_custody") is not None
+    assert plots.capacity(cap) is not None
+    assert plots.sweep_curve(cap.sweep.summary, "cjit.custody.workers", "utilisation_custody") is not None
     c = compare(default_scenario, ["annex_b", "one_session_for_all"], 3, days=20, **SERIAL)
-    assert plots.plot_differences(c.differences, ["busy_community_all_h", "cautions"]) is not None
+    assert plots.paired_differences(c.differences, ["busy_community_all_h", "cautions"]) is not None
     w = warmup(default_scenario, 2, days=40, **SERIAL)
-    assert plots.plot_warmup(w) is not None and plots.plot_mser(w.mser) is not None
+    assert plots.warmup(w) is not None and plots.mser(w.mser) is not None

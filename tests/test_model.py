@@ -270,6 +270,8 @@ def test_restriction_on_bail_only_in_england(default_scenario):
 
 
 def test_utilisation_is_a_share(year):
+    k = year.kpis
+    assert k["cjit_hours"] == pytest.approx(k["busy_custody_all_h"] + k["busy_community_all_h"] + k["busy_callout_all_h"])
     u = year.utilisation
     vals = u.loc[u["activity"] == "all", "utilisation"].dropna()
     assert len(vals) == 2

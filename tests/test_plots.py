@@ -248,3 +248,15 @@ def test_kpi_label_units():
     assert plots.kpi_label("something_new_d") == ("something new", "days")
     assert plots.kpi_label("share_anything")[1] == "%"
     assert plots.kpi_label("complied")[1] == "people"
+
+
+def test_sweep_curve_draws_one_curve_per_hue_value():
+    rows = [{"cjit.community.workers": w, "arrivals.scale": sc, "replication": r,
+             "mean_wait_caution_to_first_session_d": 10.0 / w * sc + 0.1 * r}
+            for w in (1, 2, 3) for sc in (1.0, 1.5) for r in range(3)]
+    fig = plots.sweep_curve(pd.DataFrame(rows), "cjit.community.workers", "mean_wait_caution_to_first_session_d",
+                            hue="arrivals.scale", scenario="Test area")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert [round(v, 6) for v in ax.lines[1].get_ydata()] == [round(15.0 / w + 0.1, 6) for w in (1, 2, 3)]
+    assert "Test area" in ax.get_title()
