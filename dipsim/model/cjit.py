@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -24,16 +24,18 @@ ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment"
 ACTIVITY_INDEX = {a: k for k, a in enumerate(ACTIVITIES)}
 
 
-@dataclass(order=True)
+@dataclass(slots=True)
 class Job:
+    """A queued piece of work. The queue holds ``(priority, seq, job)`` tuples, which
+    heapq compares in C (most urgent first, then first come)."""
     priority: int
     seq: int
-    hours: float = field(compare=False)
-    activity: int = field(compare=False)
-    done: simpy.Event = field(compare=False)
-    started: bool = field(default=False, compare=False)
-    expired: bool = field(default=False, compare=False)
-    release: simpy.Event | None = field(default=None, compare=False)
+    hours: float
+    activity: int
+    done: simpy.Event
+    started: bool = False
+    expired: bool = False
+    release: simpy.Event | None = None
 
 
 class WorkerPool:
@@ -50,7 +52,7 @@ class WorkerPool:
         self.unlimited = workers == "unlimited"
         self.workers = 0 if self.unlimited else int(workers)
         self.rota = rota
-        self._queue: list[Job] = []
+        self._queue: list[tuple[int, int, Job]] = []
         self._seq = 0
         self._idle: list[simpy.Event] = []
         self.busy = np.zeros((len(ACTIVITIES), n_days + 1))
@@ -78,7 +80,7 @@ class WorkerPool:
             return done
         self._seq += 1
         job = Job(priority, self._seq, hours, act, done, release=release)
-        heapq.heappush(self._queue, job)
+        heapq.heappush(self._queue, (priority, self._seq, job))
         if deadline < math.inf:
             env.timeout(deadline - env.now).callbacks.append(lambda _e, j=job: self._expire(j))
         if self._idle:
@@ -103,14 +105,14 @@ class WorkerPool:
             if not rota.on_duty(now):
                 yield env.timeout(rota.next_start(now) - now)
                 continue
-            while queue and queue[0].expired:
+            while queue and queue[0][2].expired:
                 heapq.heappop(queue)
             if not queue:
                 wake = env.event()
                 self._idle.append(wake)
                 yield wake
                 continue
-            job = heapq.heappop(queue)
+            job = heapq.heappop(queue)[2]
             job.started = True
             shift_end = rota.current_end(now)
             if job.release is not None:
