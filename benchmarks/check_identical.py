@@ -45,6 +45,7 @@ def load_ref(ref: str, where: Path):
 def cases():
     """(label, scenario, seed, days): the shipped scenarios and variants that reach every branch."""
     from dipsim.scenario import load_scenario, replace
+    from dipsim.scenario.schema import DAYS
 
     base = load_scenario("urban_intensive")
     out = [("urban_intensive", base, None, None),
@@ -61,6 +62,21 @@ def cases():
         "one session for all": {"decisions.menu_policy": "one_session_for_all"},
         "many rearrangements": {"compliance.max_rearrangements": 3,
                                 "follow_up.voluntary_continuation": 0.9},
+        "single short shifts, next shift": {
+            "cjit.custody.workers": 1, "cjit.custody.shifts": [{"days": ["wed"], "start": 3.0, "end": 3.25}],
+            "cjit.community.workers": 1, "cjit.community.shifts": [{"days": ["sun"], "start": 23.5, "end": 24.0}],
+            "cjit.out_of_hours.arrangement": "next_shift"},
+        "one worker 24/7": {
+            "cjit.custody.workers": 1, "cjit.custody.shifts": [{"days": list(DAYS), "start": 0.0, "end": 24.0}],
+            "cjit.community.workers": 1, "cjit.community.shifts": [{"days": list(DAYS), "start": 0.0, "end": 24.0}]},
+        "night shifts over midnight": {
+            "cjit.custody.shifts": [{"days": list(DAYS), "start": 20.0, "end": 24.0},
+                                    {"days": list(DAYS), "start": 0.0, "end": 6.0}]},
+        "no workers": {"cjit.custody.workers": 0, "cjit.community.workers": 0,
+                       "cjit.out_of_hours.callout_workers": 0},
+        "zero durations": {"testing.hours_after_arrest": 0, "assessment.custody_hours": 0,
+                           "assessment.initial_minutes": 0, "decisions.cps_decision_hours": 0,
+                           "sessions.lead_days": 0, "sessions.interval_days": 0, "sessions.review_min_gap_days": 0},
     }
     for label, over in variants.items():
         try:
