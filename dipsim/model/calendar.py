@@ -48,13 +48,25 @@ class Rota:
         self.never = not self.intervals
         self._starts = [s for s, _ in self.intervals]
         self.weekly_hours = sum(e - s for s, e in self.intervals)
+        self._last: tuple[float, tuple[float, float, float] | None] = (math.nan, None)
 
     @classmethod
     def from_shifts(cls, shifts) -> "Rota":
         return cls([(tuple(DAY_NAMES.index(d) for d in sh.days), sh.start, sh.end) for sh in shifts])
 
     def _find(self, t: float) -> tuple[float, float, float] | None:
-        """The interval (start, end) containing t, as absolute times, else None."""
+        """The interval (start, end) containing t, as absolute times, else None.
+
+        The last answer is remembered: a worker asks on_duty then current_end at the same
+        time, and every worker of a pool asks at a shift start (about half the calls)."""
+        last_t, found = self._last
+        if t == last_t:
+            return found
+        found = self._search(t)
+        self._last = (t, found)
+        return found
+
+    def _search(self, t: float) -> tuple[float, float, float] | None:
         week = (t // HOURS_PER_WEEK) * HOURS_PER_WEEK
         w = t - week
         for base in (week, week - HOURS_PER_WEEK):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import simpy
 
@@ -46,7 +48,7 @@ class Model:
 
     def positive_for_code(self, u: float) -> int:
         """Which drugs a positive test shows (1-based code into POSITIVE_FOR), from one uniform."""
-        return 1 + sum(u >= cut for cut in self._positive_for_cut)
+        return 1 + bisect.bisect_right(self._positive_for_cut, u)  # cuts ascend: the count of cuts <= u
 
     def spawn(self, generator) -> None:
         """Start a person's process, counted so the run ends when every pathway has."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import rules
+from ..rules.menu import SESSION_PLANS
 from ..rules.offences import OFFENCE_NAMES
 from ..scenario.schema import OUTCOME_KEYS
 from .records import (CONDITION_CODES, DISPOSALS, EVENT_CODES, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
@@ -23,6 +24,17 @@ H = 24.0
 T = {name: k for k, name in enumerate(TERMINAL_STATES)}
 D = {name: k for k, name in enumerate(DISPOSALS)}
 ATTENDED = OUTCOME_KEYS.index("attended")
+# Category codes by name, looked up once here rather than by tuple.index per person.
+ROUTE = {name: k for k, name in enumerate(ROUTES)}
+TEST = {name: k for k, name in enumerate(TEST_RESULTS)}
+IA = {name: k for k, name in enumerate(IA_OUTCOMES)}
+VA = {name: k for k, name in enumerate(VA_OUTCOMES)}
+FA = {name: k for k, name in enumerate(FA_OUTCOMES)}
+STOP = {name: k for k, name in enumerate(STOP_REASONS)}
+CONDITION = {name: k for k, name in enumerate(CONDITION_CODES)}
+EVENT = {name: k for k, name in enumerate(EVENT_CODES)}
+HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
+"""The duration draw of each kind of session."""
 
 
 def arrest(m: "Model", i: int):
@@ -30,15 +42,18 @@ def arrest(m: "Model", i: int):
     env, c, r, sc = m.env, m.people, m.records, m.scenario
     t0 = env.now
     offence = OFFENCE_NAMES[c.offence[i]]
-    age = int(c.age[i])
-    statutory = rules.statutory_preconditions(age, bool(c.admits[i]), bool(c.evidence[i]))
+    age = c.age[i]  # the Columns lists hold Python ints and bools already
+    statutory = rules.statutory_preconditions(age, c.admits[i], c.evidence[i])
     if age < 18:
         return finish(m, i, "not_eligible", "not_eligible")
 
-    test_result = yield from testing_on_arrest(m, i, offence, age)
+    if tested_on_arrest(m, i, offence, age):
+        test_result = yield from test_result_on_arrest(m, i)
+    else:
+        test_result = "not_tested"
     r.release_h[i] = t0 + max(c.draws["custody_h"][i], env.now - t0)
-    route = rules.assessment_route(sc.area.intensive, test_result, bool(c.known_misuser[i])).value
-    r.route[i] = ROUTES.index(route)
+    route = rules.assessment_route(sc.area.intensive, test_result, c.known_misuser[i]).value
+    r.route[i] = ROUTE[route]
 
     ia = None
     if route == "required_assessment":
@@ -55,7 +70,7 @@ def arrest(m: "Model", i: int):
         if willing:
             yield from voluntary_assessment(m, i)
         else:
-            r.va_outcome[i] = VA_OUTCOMES.index("unwilling")
+            r.va_outcome[i] = VA["unwilling"]
     r.consent[i] = consents
 
     considered = rules.police_consideration(
@@ -65,18 +80,18 @@ def arrest(m: "Model", i: int):
         accepts_responsibility=bool(c.accepts_responsibility[i]), resident_in_area=bool(c.resident[i]),
         home_cjit_can_deliver=bool(c.home_cjit_can_deliver[i]))
     if not considered.referred:
-        r.stop_reason[i] = STOP_REASONS.index(_stop_reason(considered.steps[-1]))
+        r.stop_reason[i] = STOP[_stop_reason(considered.steps[-1])]
         return finish(m, i, "alternative_disposal", "alternative_disposal")
 
     decision = yield from cps_decision(m, i, considered.recommendation)
     if not decision.value:
-        r.stop_reason[i] = STOP_REASONS.index("cps_not_authorised")
+        r.stop_reason[i] = STOP["cps_not_authorised"]
         return finish(m, i, "alternative_disposal", "alternative_disposal")
 
     profile = int(r.assessed_profile[i])
     condition = rules.choose_condition(sc.decisions.menu_policy, profile if profile > 0 else None,
                                        ia == "failed", int(c.previous_convictions[i])).value
-    r.condition[i] = CONDITION_CODES.index(condition)
+    r.condition[i] = CONDITION[condition]
 
     accepts = c.u["accepts_caution"][i] < sc.decisions.accepts_caution
     r.accepted[i] = accepts
@@ -112,12 +127,15 @@ def finish(m: "Model", i: int, terminal: str, disposal: str) -> None:
     r.end_h[i] = m.env.now
 
 
-def testing_on_arrest(m: "Model", i: int, offence: str, age: int):
+def tested_on_arrest(m: "Model", i: int, offence: str, age: int) -> bool:
     """§2.2: trigger offences are tested in intensive areas; others if an Inspector authorises."""
+    authorised = m.people.u["inspector"][i] < m.scenario.testing.inspector_authorised_share
+    return rules.test_on_arrest(m.scenario.area.intensive, age, offence, authorised).value
+
+
+def test_result_on_arrest(m: "Model", i: int):
+    """The test's result, some time after arrest: refused, positive (for which drugs) or negative."""
     c, r, sc = m.people, m.records, m.scenario
-    authorised = c.u["inspector"][i] < sc.testing.inspector_authorised_share
-    if not rules.test_on_arrest(sc.area.intensive, age, offence, bool(authorised)).value:
-        return "not_tested"
     yield m.env.timeout(c.draws["test_h"][i])
     r.test_h[i] = m.env.now
     if c.u["refusal"][i] < sc.testing.refusal_share:
@@ -127,7 +145,7 @@ def testing_on_arrest(m: "Model", i: int, offence: str, age: int):
         r.positive_for[i] = m.positive_for_code(c.u["positive_for"][i])
     else:
         result = "negative"
-    r.test_result[i] = TEST_RESULTS.index(result)
+    r.test_result[i] = TEST[result]
     return result
 
 
@@ -155,17 +173,17 @@ def initial_required_assessment(m: "Model", i: int):
     start = yield from custody_worker_time(m, i, hours, "initial_assessment", 0)
     if start is None:
         outcome = rules.initial_assessment(None)
-        r.ia_outcome[i] = IA_OUTCOMES.index("missed_no_worker")
+        r.ia_outcome[i] = IA["missed_no_worker"]
         return outcome.value
     r.ia_start_h[i] = start
-    outcome = rules.initial_assessment(bool(attends))
-    r.ia_outcome[i] = IA_OUTCOMES.index(outcome.value)
+    outcome = rules.initial_assessment(attends)
+    r.ia_outcome[i] = IA[outcome.value]
     if outcome.value == "failed":
         r.ra_non_compliance_reported[i] = True
         return "failed"
     r.assessed_profile[i] = c.profile[i]
     if c.u["follow_up_needed"][i] < sc.assessment.follow_up_needed[c.profile[i]]:
-        r.fa_outcome[i] = FA_OUTCOMES.index("arranged")
+        r.fa_outcome[i] = FA["arranged"]
         r.fa_due_h[i] = start + c.draws["fa_delay_h"][i]
         m.spawn(follow_up_required_assessment(m, i))
     return "attended"
@@ -175,7 +193,7 @@ def follow_up_required_assessment(m: "Model", i: int):
     """§2.2: 4-8 days later in the DAT of residence, unless cancelled (Annex A note 3)."""
     env, c, r = m.env, m.people, m.records
     yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
-    if r.fa_outcome[i] == FA_OUTCOMES.index("cancelled"):
+    if r.fa_outcome[i] == FA["cancelled"]:
         return
     attends = c.u["follow_up_attends"][i] < m.scenario.assessment.follow_up_attends
     hours = c.draws["fa_h"][i] if attends else c.draws["no_show_h"][i]
@@ -183,7 +201,7 @@ def follow_up_required_assessment(m: "Model", i: int):
     if start is None:
         return
     r.fa_start_h[i] = start
-    r.fa_outcome[i] = FA_OUTCOMES.index("held" if attends else "not_attended")
+    r.fa_outcome[i] = FA["held" if attends else "not_attended"]
 
 
 def voluntary_assessment(m: "Model", i: int):
@@ -192,10 +210,10 @@ def voluntary_assessment(m: "Model", i: int):
     c, r = m.people, m.records
     start = yield from custody_worker_time(m, i, c.draws["ia_h"][i], "voluntary_assessment", 1)
     if start is None:
-        r.va_outcome[i] = VA_OUTCOMES.index("missed_no_worker")
+        r.va_outcome[i] = VA["missed_no_worker"]
         return
     r.va_start_h[i] = start
-    r.va_outcome[i] = VA_OUTCOMES.index("held")
+    r.va_outcome[i] = VA["held"]
     r.assessed_profile[i] = c.profile[i]
 
 
@@ -219,9 +237,9 @@ def administer_caution(m: "Model", i: int) -> None:
     """§4.6.6 Step 3 and Annex A note 3: deliver the caution; cancel a pending follow-up assessment."""
     r = m.records
     r.caution_h[i] = m.env.now
-    pending = r.fa_outcome[i] == FA_OUTCOMES.index("arranged")
+    pending = r.fa_outcome[i] == FA["arranged"]
     if pending and rules.follow_up_assessment(True, True, bool(r.police_bail[i] == 1)).value == "cancel":
-        r.fa_outcome[i] = FA_OUTCOMES.index("cancelled")
+        r.fa_outcome[i] = FA["cancelled"]
 
 
 def deliver_condition(m: "Model", i: int, condition: str):
@@ -230,7 +248,8 @@ def deliver_condition(m: "Model", i: int, condition: str):
     env, c, r, sc = m.env, m.people, m.records, m.scenario
     plan = rules.sessions(condition)
     max_r = sc.compliance.max_rearrangements
-    events = c.session_events[i]
+    events = c.session_events[i].tolist()
+    session_h = (r.session1_h, r.session2_h, r.session3_h)
     slot = 0
     t_next = env.now + sc.sessions.lead_days * H
     for k, kind in enumerate(plan):
@@ -241,13 +260,13 @@ def deliver_condition(m: "Model", i: int, condition: str):
             code = events[slot] if slot < len(events) else ATTENDED
             event = OUTCOME_KEYS[code]
             slot += 1
-            r.log_session_event(i, int(code))
+            r.log_session_event(i, code)
             start = yield from appointment(m, i, kind, event)
             if start is None:
                 yield m.never
                 return None
             if k < 3:
-                getattr(r, f"session{k + 1}_h")[i] = start
+                session_h[k][i] = start
             outcome = rules.session_event(event, rearranged, max_r).value
             if outcome == "attended":
                 break
@@ -256,7 +275,7 @@ def deliver_condition(m: "Model", i: int, condition: str):
                 r.rearrangements[i] += 1
                 t_next = env.now + sc.sessions.interval_days * H
                 continue
-            r.non_compliance_event[i] = EVENT_CODES.index(event)
+            r.non_compliance_event[i] = EVENT[event]
             return False
         r.sessions_attended[i] += 1
         if rules.dir_required(kind).value:
@@ -285,7 +304,7 @@ def appointment(m: "Model", i: int, kind: str, event: str):
         if mode == "group":
             m.records.session2_group[i] = True
             return start
-    hours = c.draws[f"{kind}_h"][i] if attended else c.draws["no_show_h"][i]
+    hours = c.draws[HOURS_KEY[kind]][i] if attended else c.draws["no_show_h"][i]
     start = yield m.community.request(hours, kind if attended else "missed_appointment", 1)
     return start
 
@@ -297,7 +316,7 @@ def follow_up_condition(m: "Model", i: int):
     fu = sc.follow_up
     period = rules.follow_up_period(fu.cps_max_days, c.draws["need_h"][i] / H).value
     end = env.now + period * H
-    events = c.contact_events[i]
+    events = c.contact_events[i].tolist()
     slot, rearranged = 0, 0
     t_next = env.now + fu.contact_interval_days * H
     while t_next <= end:
@@ -312,7 +331,7 @@ def follow_up_condition(m: "Model", i: int):
             return None
         outcome = rules.session_event(event, rearranged, sc.compliance.max_rearrangements).value
         if outcome == "non_compliance":
-            r.non_compliance_event[i] = EVENT_CODES.index(event)
+            r.non_compliance_event[i] = EVENT[event]
             r.follow_up_end_h[i] = env.now
             return rules.follow_up_outcome(False).value
         if outcome == "attended":
