@@ -207,15 +207,14 @@ def test_garbage_bytes_are_one_inputerror(data):
 
 
 def test_extends_chains(tmp_path):
-    """A bad value inherited through ``extends`` names its key (and the file that was run: the chain
-    is merged, then validated); a chain that loops, or leads to a directory, garbage or a list, names
-    ``extends``."""
+    """A bad value inherited through ``extends`` names its key and the file of the chain that sets
+    it; a chain that loops, or leads to a directory, garbage or a list, names ``extends``."""
     (tmp_path / "c.yaml").write_text("cjit: {custody: {workers: -3}}\n")
     (tmp_path / "b.yaml").write_text("extends: c.yaml\nname: b\n")
     (tmp_path / "a.yaml").write_text("extends: b\n")
     with pytest.raises(InputError) as e:
         load_scenario(tmp_path / "a.yaml")
-    assert e.value.file == str(tmp_path / "a.yaml") and e.value.key == "cjit.custody.workers"
+    assert e.value.file == str(tmp_path / "c.yaml") and e.value.key == "cjit.custody.workers"
     (tmp_path / "loop1.yaml").write_text("extends: loop2.yaml\n")
     (tmp_path / "loop2.yaml").write_text("extends: loop1.yaml\n")
     (tmp_path / "sub").mkdir()

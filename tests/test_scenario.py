@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dipsim.errors import InputError
-from dipsim.scenario import Scenario, load_scenario, replace, scenario_hash, to_dict, to_yaml
+from dipsim.scenario import Scenario, from_dict, load_scenario, replace, scenario_hash, to_dict, to_yaml
 from dipsim.scenario.docs import schema_markdown
 from dipsim.scenario.loader import SCENARIO_DIR
 
@@ -155,3 +155,26 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(tmp_path, kind):
 def test_defaults_dump_as_plain_yaml():
     data = yaml.safe_load(to_yaml(Scenario()))
     assert data == to_dict(Scenario())
+
+
+def test_error_in_an_extended_file_names_the_file_that_sets_the_key(tmp_path):
+    (tmp_path / "base.yaml").write_text("decisions:\n  accepts_caution: 1.5\n")
+    (tmp_path / "child.yaml").write_text("extends: base.yaml\ncjit: {community: {workers: 3}}\n")
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "child.yaml")
+    assert err.value.file == str(tmp_path / "base.yaml") and err.value.key == "decisions.accepts_caution"
+    (tmp_path / "child.yaml").write_text("extends: base.yaml\ndecisions: {accepts_caution: 2}\n")
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "child.yaml")
+    assert err.value.file == str(tmp_path / "child.yaml")
+
+
+@pytest.mark.parametrize("raw,key", [({"cjit": {"custody": {"workers": 5000}}}, "cjit.custody.workers"),
+                                     ({"compliance": {"max_rearrangements": 50}}, "compliance.max_rearrangements"),
+                                     ({"follow_up": {"contact_interval_days": 0.01}}, "follow_up.contact_interval_days"),
+                                     ({"arrivals": {"arrests_per_day": {"theft": 1e6}}}, "arrivals.arrests_per_day.theft"),
+                                     ({"days": 10**6}, "days")])
+def test_values_beyond_any_real_area_are_refused(raw, key):
+    with pytest.raises(InputError) as err:
+        from_dict(raw, "x.yaml")
+    assert err.value.key == key

@@ -28,7 +28,8 @@ def _rows(obj, prefix: str) -> list[str]:
             rows.append(f"| **`{key}`** | mapping | | | {meta.get('doc', '')} |")
             rows.extend(_rows(v, key + "."))
             continue
-        cells = (f"`{key}`", meta.get("unit", ""), _default(v), meta.get("source", "") or "-", meta.get("doc", ""))
+        unit = meta.get("unit", "") + (f" (at most {meta['most']:g})" if meta.get("most") else "")
+        cells = (f"`{key}`", unit, _default(v), meta.get("source", "") or "-", meta.get("doc", ""))
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return rows
 

@@ -22,6 +22,7 @@ from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
 from .distributions import PARAMS, Dist, check as check_dist
 from .schema import DAYS, OUTCOME_KEYS, POSITIVE_FOR, GroupSlot, Pool, Scenario, Shift
 
+MAX_CONTACTS = 1000
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 CHOICES = {
     ("area", "country"): ("england", "wales"),
@@ -129,7 +130,40 @@ def load_scenario(path: str | os.PathLike, overrides: dict | None = None) -> Sce
     raw = load_raw(p)
     for dotted, value in (overrides or {}).items():
         raw = set_dotted(raw, dotted, value)
-    return build(raw, str(p))
+    try:
+        return build(raw, str(p))
+    except InputError as exc:
+        origin = _origin(p, exc.key) if exc.key and not overrides else None
+        if origin is not None and origin != p:
+            raise InputError(origin, exc.key, exc.message) from None
+        raise
+
+
+def _has_key(data: Any, dotted: str) -> bool:
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, list):
+            return True
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _origin(path: Path, dotted: str) -> Path | None:
+    """The file of an ``extends`` chain that sets ``dotted`` (the child's value wins)."""
+    seen: set[Path] = set()
+    while path not in seen:
+        seen.add(path)
+        data = read_yaml(path)
+        if _has_key(data, dotted):
+            return path
+        parent = data.get("extends")
+        if not isinstance(parent, str):
+            return None
+        nxt = (path.parent / parent).resolve()
+        path = nxt if _exists(nxt) or nxt.suffix else nxt.with_suffix(".yaml")
+    return None
 
 
 def from_dict(raw: dict, source: str = "<dict>") -> Scenario:
@@ -223,7 +257,18 @@ def _numbers(v: Any, f: dataclasses.Field, source: str, path: tuple, length: int
     return out
 
 
+def _at_most(f: dataclasses.Field, v: Any, source: str, path: tuple) -> Any:
+    most = f.metadata.get("most", 0)
+    if most and isinstance(v, (int, float)) and v > most:
+        raise _err(source, path, f"must be at most {most:g} ({f.metadata.get('unit', '')}), got {v!r}")
+    return v
+
+
 def _value(f: dataclasses.Field, default: Any, v: Any, source: str, path: tuple) -> Any:
+    return _at_most(f, _parse_value(f, default, v, source, path), source, path)
+
+
+def _parse_value(f: dataclasses.Field, default: Any, v: Any, source: str, path: tuple) -> Any:
     check = f.metadata.get("check", "")
     length = f.metadata.get("length", 0)
     spath = path[-2:] if len(path) >= 2 else path
@@ -281,8 +326,8 @@ def _mapping(f: dataclasses.Field, v: Any, source: str, path: tuple) -> dict:
         if f.metadata["length"]:
             out[k] = _numbers(x, f, source, path + (k,), f.metadata["length"])
         else:
-            out[k] = _checked(_number(x, source, path + (k,)), "prob" if f.metadata["check"] == "shares"
-                              else f.metadata["check"], source, path + (k,))
+            out[k] = _at_most(f, _checked(_number(x, source, path + (k,)), "prob" if f.metadata["check"] == "shares"
+                                          else f.metadata["check"], source, path + (k,)), source, path + (k,))
     if f.metadata["check"] == "shares" and not f.metadata["length"]:
         missing = [k for k in allowed if k not in out]
         if missing:
@@ -331,6 +376,10 @@ def _cross_checks(obj: Any, source: str, path: tuple) -> None:
         raise _err(source, path + ("end",), f"must be after start ({obj.start:g}), got {obj.end:g}")
     if isinstance(obj, Pool) and obj.workers != "unlimited" and obj.workers > 0 and not obj.shifts:
         raise _err(source, path + ("shifts",), "workers need at least one shift")
+    if type(obj).__name__ == "FollowUp" and obj.cps_max_days / obj.contact_interval_days > MAX_CONTACTS:
+        raise _err(source, path + ("contact_interval_days",),
+                   f"gives more than {MAX_CONTACTS} contacts in the CPS maximum of {obj.cps_max_days:g} days: "
+                   f"must be at least {obj.cps_max_days / MAX_CONTACTS:g}, got {obj.contact_interval_days:g}")
     if type(obj).__name__ == "Group" and obj.min_size > obj.max_size:
         raise _err(source, path + ("min_size",), f"must be <= max_size ({obj.max_size}), got {obj.min_size}")
 

@@ -20,13 +20,15 @@ OUTCOME_KEYS = ("attended", "missed_with_notice", "missed_without_notice", "left
                 "intoxicated", "unacceptable_behaviour")
 
 
-def p(default: Any, unit: str, source: str, doc: str, check: str = "", length: int = 0) -> Any:
+def p(default: Any, unit: str, source: str, doc: str, check: str = "", length: int = 0, most: float = 0) -> Any:
     """A scenario parameter: its default and how to document and validate it.
 
     ``check``: ``prob`` (0-1), ``nonneg``, ``positive``, ``hour`` (0-24), ``weights``
-    (non-negative, positive sum), ``shares`` (probabilities summing to 1).
+    (non-negative, positive sum), ``shares`` (probabilities summing to 1). ``most``: the
+    largest value that still describes a real area (0: no bound beyond the general 10^9),
+    so that a typing slip cannot exhaust memory or run for ever.
     """
-    meta = {"unit": unit, "source": source, "doc": doc, "check": check, "length": length}
+    meta = {"unit": unit, "source": source, "doc": doc, "check": check, "length": length, "most": most}
     if isinstance(default, (dict, list, Dist)) or hasattr(default, "__dataclass_fields__"):
         return field(default_factory=lambda d=default: _copy(d), metadata=meta)
     return field(default=default, metadata=meta)
@@ -61,7 +63,7 @@ class Arrivals:
         "arrests per day, by offence",
         "total trigger-offence arrests (6.9/day) sized to Hansard 29 Sep 2008: about 224,000 tests "
         "a year over 98 intensive BCUs (about 6.3 tests a day each); the offence split is a free parameter",
-        "Mean arrests a day of adults and under-18s for each offence (non-stationary Poisson).", "nonneg")
+        "Mean arrests a day of adults and under-18s for each offence (non-stationary Poisson).", "nonneg", most=10000)
     day_of_week: tuple = p([0.95, 1.0, 1.0, 1.05, 1.15, 1.0, 0.85], "relative rate, mon..sun", FREE,
                            "Day-of-week multipliers (normalised to mean 1).", "weights", 7)
     hour_of_day: tuple = p([0.3, 0.25, 0.2, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 0.9, 1.1, 1.3,
@@ -79,7 +81,8 @@ class People:
                            "Skodbo et al. 2007 (Home Office RR2): about 70% of positives had a previous record",
                            "Share with any previous conviction.", "prob")
     mean_previous_convictions: float = p(6.0, "convictions", FREE,
-                                         "Mean previous convictions of those with a record (geometric, >= 1).", "positive")
+                                         "Mean previous convictions of those with a record (geometric, >= 1).",
+                                         "positive", most=1000)
     recent_similar_offending: float = p(0.25, "probability", FREE,
                                         "Recent offending of a similar nature (§4.1: prosecution preferred).", "prob")
     drug_use_profile: dict = p(
@@ -144,7 +147,7 @@ class Decisions:
     consent_to_share: float = p(0.9, "probability", FREE,
                                 "Gives written consent to share assessment information (Annex A note 1).", "prob")
     max_previous_convictions: int = p(5, "convictions", FREE,
-                                      "Largest record the police read as 'limited' (§4.1).", "nonneg")
+                                      "Largest record the police read as 'limited' (§4.1).", "nonneg", most=1000)
     cps_decision_hours: Dist = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
                                  "Police referral to CPS decision (§4.6.6 Step 2). Past release: police bail (§3.1).")
     cps_authorises_if_recommended: float = p(0.9, "probability", FREE, "CPS authorises when police recommend (§4.5).", "prob")
@@ -167,21 +170,22 @@ class GroupSlot:
 class Group:
     enabled: bool = p(True, "bool", "guidance §4.6.3, Annex C session 2",
                       "Run session 2 as a group when enough people wait.")
-    min_size: int = p(3, "people", FREE, "Fewest people for a group session.", "positive")
-    max_size: int = p(8, "people", FREE, "Most people in one group session.", "positive")
-    facilitators: int = p(2, "workers", FREE, "CJIT workers running a group session.", "positive")
+    min_size: int = p(3, "people", FREE, "Fewest people for a group session.", "positive", most=1000)
+    max_size: int = p(8, "people", FREE, "Most people in one group session.", "positive", most=1000)
+    facilitators: int = p(2, "workers", FREE, "CJIT workers running a group session.", "positive", most=100)
     minutes: Dist = p(dist("fixed", value=120), "minutes", FREE, "Length of a group session.")
     schedule: tuple = p([GroupSlot("wed", 14.0)], "list of {day, hour}", FREE, "Weekly group session slots.")
     max_wait_days: float = p(14.0, "days", FREE,
-                             "Waiting longer than this for a group: seen 1:1 instead.", "nonneg")
+                             "Waiting longer than this for a group: seen 1:1 instead.", "nonneg", most=3650)
 
 
 @dataclass(frozen=True)
 class Sessions:
-    lead_days: float = p(2.0, "days", FREE, "Caution to the earliest first appointment (§4.6.6 Step 3).", "nonneg")
-    interval_days: float = p(7.0, "days", FREE, "Booking gap between one session and the next.", "nonneg")
+    lead_days: float = p(2.0, "days", FREE, "Caution to the earliest first appointment (§4.6.6 Step 3).",
+                         "nonneg", most=3650)
+    interval_days: float = p(7.0, "days", FREE, "Booking gap between one session and the next.", "nonneg", most=3650)
     review_min_gap_days: float = p(3.0, "days", "guidance Annex C session 3: at least three days",
-                                   "Least gap between session 2 and the review.", "nonneg")
+                                   "Least gap between session 2 and the review.", "nonneg", most=3650)
     single_session_minutes: Dist = p(dist("triangular", low=60, mode=75, high=120), "minutes", FREE,
                                      "One Session Condition (§4.6.1).")
     assessment_education_minutes: Dist = p(dist("triangular", low=60, mode=90, high=120), "minutes", FREE,
@@ -198,10 +202,10 @@ class Sessions:
 @dataclass(frozen=True)
 class FollowUp:
     cps_max_days: float = p(60.0, "days", "guidance §4.6.4 example: 'up to 2 months'",
-                            "Maximum follow-up period set by the CPS.", "nonneg")
+                            "Maximum follow-up period set by the CPS.", "nonneg", most=3650)
     assessed_need_days: Dist = p(dist("uniform", low=14, high=90), "days", FREE,
                                  "The worker's assessment of the follow-up needed (§4.6.4).")
-    contact_interval_days: float = p(7.0, "days", FREE, "Days between follow-up contacts.", "positive")
+    contact_interval_days: float = p(7.0, "days", FREE, "Days between follow-up contacts.", "positive", most=3650)
     contact_minutes: Dist = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
                               "Worker time per follow-up contact.")
     voluntary_continuation: float = p(0.3, "probability", FREE,
@@ -217,7 +221,7 @@ class Compliance:
          "intoxicated": 0.015, "unacceptable_behaviour": 0.005},
         "probabilities (sum 1)", FREE, "What happens at each appointment (§6).", "shares")
     max_rearrangements: int = p(1, "appointments per session", FREE,
-                                "Re-arrangements after a missed appointment with notice (§6).", "nonneg")
+                                "Re-arrangements after a missed appointment with notice (§6).", "nonneg", most=10)
     no_show_minutes: Dist = p(dist("fixed", value=20), "minutes", FREE, "Worker time lost to a missed appointment.")
     report_delay_days: Dist = p(dist("uniform", low=1, high=5), "days", FREE,
                                 "Last session to the CJIT's written report to police (§4.6.6 Step 5).")
@@ -232,7 +236,8 @@ class Shift:
 
 @dataclass(frozen=True)
 class Pool:
-    workers: Any = p(2, "workers or 'unlimited'", FREE, "CJIT workers on this rota ('unlimited': no waiting at all).")
+    workers: Any = p(2, "workers or 'unlimited'", FREE,
+                     "CJIT workers on this rota ('unlimited': no waiting at all).", most=1000)
     shifts: tuple = p([Shift()], "list of {days, start, end}", FREE, "When these workers are on duty.")
 
 
@@ -241,7 +246,7 @@ class OutOfHours:
     arrangement: str = p("callout", "callout | next_shift | none", "guidance §4.6.6 Step 1",
                          "Out of cover hours: a worker attends later (callout), the next shift sees the "
                          "person if still in custody (next_shift), or no assessment (none).")
-    callout_workers: int = p(1, "workers", FREE, "Workers on call at once.", "nonneg")
+    callout_workers: int = p(1, "workers", FREE, "Workers on call at once.", "nonneg", most=1000)
     callout_hours: Dist = p(dist("triangular", low=1, mode=2, high=4), "hours", FREE, "Time for the on-call worker to arrive.")
 
 
@@ -260,7 +265,8 @@ class Scenario:
     name: str = p("unnamed area", "text", "", "Area name shown in reports and plots.")
     description: str = p("", "text", "", "What this scenario represents.")
     seed: int = p(2008, "integer", "", "Scenario seed: streams are spawned from it and the replication.", "nonneg")
-    days: int = p(365, "days", "", "Days of arrests simulated (people then run to the end of their pathway).", "nonneg")
+    days: int = p(365, "days", "", "Days of arrests simulated (people then run to the end of their pathway).",
+                  "nonneg", most=36500)
     area: Area = p(Area(), "mapping", "", "Area type.")
     arrivals: Arrivals = p(Arrivals(), "mapping", "", "Arrests.")
     people: People = p(People(), "mapping", "", "Who is arrested.")
