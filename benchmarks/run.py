@@ -188,44 +188,197 @@ def memory(sc: Scenario, days: int, large_factor: float) -> dict:
 
 
 # -- parallel ----------------------------------------------------------------------------------
-def parallel(sc: Scenario, days: int, reps: int, workers: int | None) -> dict:
+def _concurrent_worker(sc: Scenario, days: int, first: int, k: int, barrier, results) -> None:
+    """Run ``k`` replications once every worker is ready; report seconds per replication."""
+    from dipsim.experiment.backends import Job, run_job
+    from dipsim.experiment.kpis import KpiCollector
+
+    collect = KpiCollector()
+    run_job(Job(sc, sc.seed, first + k, days), collect)  # warm up: first-call costs off the clock
+    barrier.wait()
+    t = time.perf_counter()
+    for r in range(first, first + k):
+        run_job(Job(sc, sc.seed, r, days), collect)
+    results.put((time.perf_counter() - t) / k)
+
+
+def hardware_ceiling(sc: Scenario, days: int, workers: int, k: int) -> float:
+    """Seconds per replication when ``workers`` bare processes (fresh interpreters, warmed up, no
+    experiments package in between) each run ``k`` replications at the same time: what the
+    machine allows (shared caches, memory bandwidth, other tenants), before any framework."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # not fork: copy-on-write faults of a big parent slow the children
+    barrier, results = ctx.Barrier(workers), ctx.Queue()
+    procs = [ctx.Process(target=_concurrent_worker, args=(sc, days, 1000 + w * (k + 1), k, barrier, results))
+             for w in range(workers)]
+    for p in procs:
+        p.start()
+    per_rep = [results.get(timeout=3600) for _ in procs]
+    for p in procs:
+        p.join()
+    return statistics.mean(per_rep)
+
+
+def _serial_worker(sc: Scenario, days: int, reps: int, results) -> None:
+    from dipsim.experiment.replications import replicate
+
+    replicate(sc, 2, days=days, progress=False, backend="serial")  # first-call costs (imports) off the clock
+    gc.collect()
+    t = time.perf_counter()
+    table = replicate(sc, reps, days=days, progress=False, backend="serial").replications
+    results.put((time.perf_counter() - t, table))
+
+
+def serial_in_fresh_process(sc: Scenario, days: int, reps: int):
+    """The serial backend's wall time (and KPI table) in a new interpreter: the benchmark's own
+    process has grown (tracemalloc runs, a cluster's imports) and runs a replication slower
+    than the fresh processes the parallel backends use, which would flatter their speed-up."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    proc = ctx.Process(target=_serial_worker, args=(sc, days, reps, results))
+    proc.start()
+    wall, table = results.get(timeout=3600)
+    proc.join()
+    return wall, table
+
+
+def _noop() -> None:
+    return None
+
+
+class ForeignLoad:
+    """CPU seconds other processes used while a block ran (from /proc): on a shared machine a
+    parallel timing means little without it. Counts everything busy on the machine, less
+    this process and its children (workers started by the experiments package included)."""
+
+    def __enter__(self):
+        self.t0, self.own0 = time.perf_counter(), self._own()
+        self.busy0 = self._busy()
+        return self
+
+    def __exit__(self, *exc):
+        wall = time.perf_counter() - self.t0
+        self.seconds = max(0.0, (self._busy() - self.busy0) - (self._own() - self.own0))
+        self.cores = self.seconds / wall if wall > 0 else 0.0
+
+    @staticmethod
+    def _busy() -> float:
+        with contextlib.suppress(OSError):
+            f = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+            v = [int(x) for x in f]
+            idle = v[3] + (v[4] if len(v) > 4 else 0)
+            return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+        return 0.0
+
+    @staticmethod
+    def _own() -> float:
+        try:
+            import psutil
+        except ImportError:  # pragma: no cover - psutil comes with distributed
+            return 0.0
+        me = psutil.Process()
+        total = sum(me.cpu_times()[:4])  # user, system, children_user, children_system (reaped)
+        for c in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += sum(c.cpu_times()[:2])
+        return total
+
+
+def parallel(sc: Scenario, days: int, reps: int, workers: int | None, rounds: int = 3) -> dict:
+    """``rounds`` interleaved rounds of: serial; the machine's ceiling (bare processes side by
+    side); the processes backend cold (pool start-up included) and warm (the pool the package
+    keeps for the session); Dask on a LocalCluster started beforehand, as the package starts it
+    and with the workers' statistical profiler off. All but the ceiling go through the
+    experiments package's ``replicate``. Each figure is the fastest round (other load only ever
+    adds time); the other processes' CPU use during each measurement is kept alongside."""
     try:
-        from dipsim.experiment.backends import cpu_count, dask_client
+        import dask
+
+        from dipsim.experiment.backends import cpu_count, dask_client, default_batch_size, shutdown_pools
         from dipsim.experiment.replications import replicate
     except ImportError as exc:  # pragma: no cover - the experiments package is not there
         return {"skipped": f"dipsim.experiment not available ({exc})"}
     cores = workers or cpu_count()
-    out: dict = {"replications": reps, "workers": cores}
+    out: dict = {"replications": reps, "workers": cores, "batch_size": default_batch_size(reps, cores),
+                 "rounds": rounds}
+    times: dict[str, list[float]] = {}
+    foreign: dict[str, list[float]] = {}
+    tables = {}
 
-    def timed(**kw) -> tuple[float, object]:
+    def record(name: str, fn) -> None:
         gc.collect()
-        t = time.perf_counter()
-        r = replicate(sc, reps, days=days, progress=False, **kw)
-        return time.perf_counter() - t, r
+        with ForeignLoad() as load:
+            t = time.perf_counter()
+            value = fn()
+            dt = time.perf_counter() - t
+        times.setdefault(name, []).append(dt)
+        foreign.setdefault(name, []).append(load.cores)
+        if value is not None and hasattr(value, "replications"):
+            tables.setdefault(name, value.replications)
 
-    out["serial_s"], serial = timed(backend="serial")
-    rep_s = out["serial_s"] / reps
-    out["replication_s"] = rep_s
-    out["processes_s"], procs = timed(backend="processes", workers=cores)
-    t = time.perf_counter()
-    client, cluster = dask_client(None, cores)
-    client.run(lambda: __import__("dipsim.results"))  # workers import dipsim once, as a long-lived cluster has
-    out["dask_cluster_start_s"] = time.perf_counter() - t
-    try:
-        out["dask_s"], dasked = timed(backend="dask", scheduler=client, workers=cores)
-    finally:
-        client.close()
-        cluster.close()
-    for name in ("processes", "dask"):
-        wall = out[f"{name}_s"]
-        out[f"{name}_speedup"] = out["serial_s"] / wall
+    def rep(**kw):
+        return replicate(sc, reps, days=days, progress=False, **kw)
+
+    k = max(2, reps // (2 * cores))
+    for _ in range(rounds):
+        with ForeignLoad() as load:
+            wall, table = serial_in_fresh_process(sc, days, reps)
+        times.setdefault("serial", []).append(wall)
+        foreign.setdefault("serial", []).append(load.cores)
+        tables.setdefault("serial", table)
+        with ForeignLoad() as load:
+            per_rep = hardware_ceiling(sc, days, cores, k)
+        times.setdefault("ceiling", []).append(reps * per_rep / cores)
+        foreign.setdefault("ceiling", []).append(load.cores)
+        shutdown_pools()  # the first processes run starts its pool, as a fresh session does
+        record("processes_cold", lambda: rep(backend="processes", workers=cores))
+        record("processes", lambda: rep(backend="processes", workers=cores))
+        for name, config in (("dask", {}), ("dask_noprof", {"distributed.worker.profile.enabled": False})):
+            with dask.config.set(config):  # a LocalCluster's workers take the config of the process starting it
+                t = time.perf_counter()
+                client, cluster = dask_client(None, cores)
+                client.run(lambda: __import__("dipsim.results"))  # workers import dipsim once, as a long-lived one has
+                times.setdefault(f"{name}_cluster_start", []).append(time.perf_counter() - t)
+                try:
+                    record(name, lambda c=client: rep(backend="dask", scheduler=c, workers=cores))
+                    trips = []
+                    for _ in range(20):
+                        t = time.perf_counter()
+                        client.submit(_noop, pure=False).result()
+                        trips.append(time.perf_counter() - t)
+                    times.setdefault(f"{name}_round_trip", []).append(statistics.median(trips))
+                finally:
+                    client.close()
+                    cluster.close()
+    shutdown_pools()
+    out["times_s"] = times
+    out["foreign_cores"] = foreign
+    best = out["best_s"] = {name: min(v) for name, v in times.items()}
+    out["replication_s"] = best["serial"] / reps
+
+    def paired(f) -> float:
+        """Median over rounds of f(round): each round's figures were measured minutes apart."""
+        return statistics.median(f(r) for r in range(rounds))
+
+    serial = times["serial"]
+    for name in ("ceiling", "processes_cold", "processes", "dask", "dask_noprof"):
+        t = times[name]
+        out[f"{name}_speedup"] = paired(lambda r: serial[r] / t[r])
         out[f"{name}_efficiency"] = out[f"{name}_speedup"] / cores
-        # Everything beyond a perfect split of the serial work, per replication, in worker-seconds.
-        over = (wall * cores - out["serial_s"]) / reps
-        out[f"{name}_overhead_per_rep_s"] = over
-        out[f"{name}_overhead_pct_of_rep"] = 100 * over / rep_s
-    same = all(serial.replications.drop(columns=[]).equals(x.replications) for x in (procs, dasked))
-    out["identical_kpis_across_backends"] = bool(same)
+        out[f"{name}_of_ceiling"] = paired(lambda r: times["ceiling"][r] / t[r])
+        # Worker-seconds per replication beyond a perfect split of the serial work, as a share of
+        # one replication: (wall x workers - serial) / serial.
+        out[f"{name}_overhead_pct_of_rep"] = paired(lambda r: 100 * (t[r] * cores / serial[r] - 1))
+    for name in ("dask", "dask_noprof"):
+        t = times[name]
+        out[f"{name}_vs_processes_pct_of_rep"] = paired(
+            lambda r: 100 * (t[r] - times["processes"][r]) * cores / serial[r])
+        out[f"{name}_round_trip_pct_of_rep"] = 100 * best[f"{name}_round_trip"] / out["batch_size"] / out["replication_s"]
+    base = tables["serial"]
+    out["identical_kpis_across_backends"] = bool(all(base.equals(t) for t in tables.values()))
     return out
 
 
@@ -278,17 +431,33 @@ def report(res: dict) -> str:
         if "skipped" in p:
             lines += ["", f"parallel: skipped - {p['skipped']}"]
         else:
+            best, fl = p["best_s"], p["foreign_cores"]
+
+            def row(label: str, name: str, note: str = "") -> str:
+                return (f"  {label:18s} {best[name]:6.2f} s  speed-up {p[f'{name}_speedup']:.2f}x "
+                        f"({p[f'{name}_efficiency']:.0%} of {p['workers']} cores, {p[f'{name}_of_ceiling']:.0%} of the "
+                        f"machine's ceiling){note}; other load up to {max(fl[name]):.2f} cores")
+
             lines += [
                 "",
-                f"parallel, {p['replications']} replications on {p['workers']} workers "
-                f"(one replication {p['replication_s'] * 1e3:.0f} ms serial):",
-                f"  serial     {p['serial_s']:7.2f} s",
-                f"  processes  {p['processes_s']:7.2f} s  speed-up {p['processes_speedup']:.2f}x "
-                f"({p['processes_efficiency']:.0%} of {p['workers']} cores; overhead "
-                f"{p['processes_overhead_pct_of_rep']:.1f}% of a replication, pool start-up included)",
-                f"  dask       {p['dask_s']:7.2f} s  speed-up {p['dask_speedup']:.2f}x "
-                f"({p['dask_efficiency']:.0%}; overhead {p['dask_overhead_pct_of_rep']:.1f}% of a replication; "
-                f"LocalCluster start {p['dask_cluster_start_s']:.1f} s not included)",
+                f"parallel, {p['replications']} replications on {p['workers']} workers, {p['batch_size']} per task, "
+                f"{p['rounds']} rounds (one replication {p['replication_s'] * 1e3:.0f} ms serial); time: the fastest "
+                "round; ratios: median over rounds of each round's own ratio:",
+                f"  {'serial':18s} {best['serial']:6.2f} s  (in a fresh process); other load up to "
+                f"{max(fl['serial']):.2f} cores",
+                row("machine ceiling", "ceiling", " - bare processes side by side"),
+                row("processes, cold", "processes_cold", " - pool start-up included"),
+                row("processes, warm", "processes"),
+                row("dask LocalCluster", "dask"),
+                row("dask, no profiler", "dask_noprof"),
+                f"  beyond a perfect split, per replication: processes {p['processes_overhead_pct_of_rep']:.1f}%, "
+                f"dask {p['dask_overhead_pct_of_rep']:.1f}%, dask without the workers' profiler "
+                f"{p['dask_noprof_overhead_pct_of_rep']:.1f}% (the machine itself: {p['ceiling_overhead_pct_of_rep']:.1f}%)",
+                f"  Dask's own overhead: {p['dask_vs_processes_pct_of_rep']:.1f}% of a replication more than warm "
+                f"processes ({p['dask_noprof_vs_processes_pct_of_rep']:.1f}% with the workers' profiler off); "
+                f"a task's round trip {best['dask_round_trip'] * 1e3:.1f} ms = "
+                f"{p['dask_round_trip_pct_of_rep']:.2f}% of a replication at {p['batch_size']} a task; "
+                f"LocalCluster start {best['dask_cluster_start']:.1f} s, not included",
                 f"  KPI tables identical across backends: {p['identical_kpis_across_backends']}",
             ]
     return "\n".join(lines)
@@ -301,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=7, help="interleaved dipsim/yardstick pairs (default 7)")
     ap.add_argument("--reps", type=int, default=100, help="replications for the parallel runs (0: skip)")
     ap.add_argument("--workers", type=int, default=None, help="parallel workers (default: all cores)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the parallel measurements (default 3)")
     ap.add_argument("--large-factor", type=float, default=2.5,
                     help="arrest-rate multiplier of the 'large area' memory run (default 2.5: ~11,000 a year)")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
@@ -315,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_memory:
         res["memory"] = memory(sc, days, args.large_factor)
     if args.reps > 0:
-        res["parallel"] = parallel(sc, days, args.reps, args.workers)
+        res["parallel"] = parallel(sc, days, args.reps, args.workers, args.rounds)
     print(report(res))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2, default=str))
