@@ -43,6 +43,21 @@ FLAGS = ("consent", "police_recommended", "cps_authorised", "police_bail", "acce
          "restriction_on_bail")
 COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
 NOT_SET = -1
+_DTYPES: dict[tuple[str, ...], pd.CategoricalDtype] = {}
+
+
+def categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+    """``pd.Categorical.from_codes`` with the dtype built once per category list (building and
+    validating it is most of the cost of each column otherwise)."""
+    dtype = _DTYPES.get(categories)
+    if dtype is None:
+        dtype = _DTYPES[categories] = pd.CategoricalDtype(list(categories))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def nullable_flag(v: np.ndarray) -> pd.arrays.BooleanArray:
+    """A flag column: NA where not set, else ``v == 1`` (values under NA are False)."""
+    return pd.arrays.BooleanArray(v == 1, v == NOT_SET)
 
 
 def decode_session_logs(logs: np.ndarray) -> pd.Categorical:
@@ -86,13 +101,13 @@ class Records:
         cols: dict[str, object] = {
             "person_id": np.arange(c.n, dtype=np.int32),
             "arrest_h": c.arrest_h,
-            "offence": pd.Categorical.from_codes(c.offence.astype(np.int16), OFFENCE_CODES),
+            "offence": categorical(c.offence, OFFENCE_CODES),
             "age": c.age,
             "admits_offence": c.admits,
             "sufficient_evidence": c.evidence,
             "previous_convictions": c.previous_convictions,
             "recent_similar_offending": c.recent_similar,
-            "drug_use": pd.Categorical.from_codes(c.profile.astype(np.int16), PROFILE_LABELS),
+            "drug_use": categorical(c.profile, PROFILE_LABELS),
             "known_drug_misuser": c.known_misuser,
             "accepts_responsibility": c.accepts_responsibility,
             "resident_in_area": c.resident,
@@ -101,13 +116,14 @@ class Records:
         for name in TIMES:
             cols[name] = getattr(self, name)
         for name, cats in CATEGORIES.items():
-            cols[name] = pd.Categorical.from_codes(getattr(self, name).astype(np.int16), cats)
+            cols[name] = categorical(getattr(self, name), cats)
         for name in FLAGS:
             v = getattr(self, name)
-            cols[name] = pd.array(np.where(v == NOT_SET, None, v == 1), dtype="boolean")
+            cols[name] = nullable_flag(v)
         for name in COUNTS:
             cols[name] = getattr(self, name)
         cols["session_events"] = decode_session_logs(self.session_log)
         ap = self.assessed_profile
-        cols["assessed_profile"] = pd.array(np.where(ap <= 0, None, ap), dtype="Int8")
+        none = ap <= 0  # NA: not assessed, or assessed a non-user (1 under NA, as pandas fills it)
+        cols["assessed_profile"] = pd.arrays.IntegerArray(np.where(none, np.int8(1), ap).astype(np.int8), none)
         return pd.DataFrame(cols)
