@@ -87,61 +87,84 @@ def _share(num: int, den: int) -> float:
     return num / den if den else float("nan")
 
 
+class Tally:
+    """Counts in a people table: ``tally(column, value)`` for a categorical column (each column
+    counted once, by one bincount of its codes, rather than a comparison and a sum per value)
+    and ``tally.true(column)`` for a nullable boolean one (NA is not True)."""
+
+    def __init__(self, p: pd.DataFrame):
+        self.p = p
+        self._counts: dict[str, dict] = {}
+
+    def __call__(self, column: str, value) -> int:
+        counts = self._counts.get(column)
+        if counts is None:
+            cat = self.p[column].array
+            codes = np.asarray(cat.codes)
+            n = np.bincount(codes[codes >= 0], minlength=len(cat.categories))
+            counts = self._counts[column] = dict(zip(cat.categories, n.tolist()))
+        return counts.get(value, 0)
+
+    def true(self, column: str) -> int:
+        return int(self.p[column].sum())
+
+
 def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | None = None) -> dict[str, float]:
     """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation."""
     k: dict[str, float] = {}
     n = len(p)
+    tally = Tally(p)
     k["arrests"] = n
     k["arrests_per_day"] = n / days if days else float("nan")
     for state in p["terminal_state"].cat.categories:
-        k[f"terminal_{state}"] = int((p["terminal_state"] == state).sum())
+        k[f"terminal_{state}"] = tally("terminal_state", state)
     tested = p["test_result"] != "not_tested"
     k["tests"] = int(tested.sum())
-    k["tests_positive"] = int((p["test_result"] == "positive").sum())
-    k["tests_refused"] = int((p["test_result"] == "refused").sum())
+    k["tests_positive"] = tally("test_result", "positive")
+    k["tests_refused"] = tally("test_result", "refused")
     for drug in p["positive_for"].cat.categories:
         if drug != "none":
-            k[f"tests_positive_{drug}"] = int((p["positive_for"] == drug).sum())
+            k[f"tests_positive_{drug}"] = tally("positive_for", drug)
     k["share_tests_positive"] = _share(k["tests_positive"], int((tested & (p["test_result"] != "refused")).sum()))
-    k["required_assessments"] = int((p["route"] == "required_assessment").sum())
+    k["required_assessments"] = tally("route", "required_assessment")
     for o in ("attended", "failed", "missed_no_worker"):
-        k[f"ia_{o}"] = int((p["ia_outcome"] == o).sum())
+        k[f"ia_{o}"] = tally("ia_outcome", o)
     k["share_required_assessed"] = _share(k["ia_attended"], k["required_assessments"])
     k["share_ia_before_release"] = _share(k["ia_attended"] + k["ia_failed"], k["required_assessments"])
-    k["voluntary_route"] = int((p["route"] == "voluntary_assessment").sum())
-    k["voluntary_assessments"] = int((p["va_outcome"] == "held").sum())
-    k["va_missed_no_worker"] = int((p["va_outcome"] == "missed_no_worker").sum())
+    k["voluntary_route"] = tally("route", "voluntary_assessment")
+    k["voluntary_assessments"] = tally("va_outcome", "held")
+    k["va_missed_no_worker"] = tally("va_outcome", "missed_no_worker")
     k["custody_assessments_missed_no_worker"] = k["ia_missed_no_worker"] + k["va_missed_no_worker"]
-    k["follow_up_assessments_arranged"] = int((p["fa_outcome"] != "none").sum())
+    k["follow_up_assessments_arranged"] = n - tally("fa_outcome", "none")
     for o in ("held", "not_attended", "cancelled"):
-        k[f"follow_up_assessments_{o}"] = int((p["fa_outcome"] == o).sum())
-    k["ra_non_compliance_reported"] = int((p["ra_non_compliance_reported"] == True).sum())  # noqa: E712
-    k["consent_refused"] = int((p["stop_reason"] == "consent_refused").sum())
+        k[f"follow_up_assessments_{o}"] = tally("fa_outcome", o)
+    k["ra_non_compliance_reported"] = tally.true("ra_non_compliance_reported")
+    k["consent_refused"] = tally("stop_reason", "consent_refused")
     k["referred_to_cps"] = int(p["referral_h"].notna().sum())
-    k["cps_authorised"] = int((p["cps_authorised"] == True).sum())  # noqa: E712
-    k["police_bail"] = int((p["police_bail"] == True).sum())  # noqa: E712
+    k["cps_authorised"] = tally.true("cps_authorised")
+    k["police_bail"] = tally.true("police_bail")
     for d in p["disposal"].cat.categories:
-        k[f"disposal_{d}"] = int((p["disposal"] == d).sum())
+        k[f"disposal_{d}"] = tally("disposal", d)
     cautioned = p["caution_h"].notna()
     k["cautions"] = int(cautioned.sum())
     for c in p["condition"].cat.categories:
         if c != "none":
             k[f"condition_{c}"] = int(((p["condition"] == c) & cautioned).sum())
-    k["declined"] = int((p["terminal_state"] == "declined_prosecution").sum())
-    k["restriction_on_bail_may_apply"] = int((p["restriction_on_bail"] == True).sum())  # noqa: E712
+    k["declined"] = tally("terminal_state", "declined_prosecution")
+    k["restriction_on_bail_may_apply"] = tally.true("restriction_on_bail")
     k["complied"] = k["terminal_complied_case_closed"]
     k["non_compliance"] = k["terminal_non_compliance_prosecution"]
     k["completion_rate"] = _share(k["complied"], k["complied"] + k["non_compliance"])
     k["prosecutions_considered"] = k["declined"] + k["non_compliance"]
     for e in p["non_compliance_event"].cat.categories:
         if e not in ("none", "attended"):
-            k[f"non_compliance_{e}"] = int((p["non_compliance_event"] == e).sum())
+            k[f"non_compliance_{e}"] = tally("non_compliance_event", e)
     k["rearrangements"] = int(p["rearrangements"].sum())
-    k["dirs_completed"] = int((p["dir_completed"] == True).sum())  # noqa: E712
-    k["onward_referrals"] = int((p["onward_referral"] == True).sum())  # noqa: E712
-    k["group_education_sessions_attended"] = int((p["session2_group"] == True).sum())  # noqa: E712
+    k["dirs_completed"] = tally.true("dir_completed")
+    k["onward_referrals"] = tally.true("onward_referral")
+    k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = model.groups.held if model is not None else float("nan")
-    k["voluntary_continuations"] = int((p["voluntary_continuation"] == True).sum())  # noqa: E712
+    k["voluntary_continuations"] = tally.true("voluntary_continuation")
     k["mean_wait_arrest_to_ia_h"] = _mean(p["ia_start_h"] - p["arrest_h"])
     k["mean_wait_ia_queue_h"] = _mean(p["ia_start_h"] - p["ia_request_h"])
     first = (p["session1_h"] - p["caution_h"]) / HOURS_PER_DAY
