@@ -2,8 +2,8 @@
 
 Runs the working tree's ``dipsim.results.run`` and the same function from a git
 ref (default ``HEAD``: the last commit) on the same :class:`Scenario` objects and
-seeds, and compares the people tables (exactly, dtypes included), the KPIs, the
-utilisation table and the end time.
+seeds, and compares the people tables (exactly, dtypes included, and as parquet bytes),
+the KPIs, the utilisation table and the end time.
 
     .venv/bin/python -m benchmarks.check_identical            # working tree vs HEAD
     .venv/bin/python -m benchmarks.check_identical --ref b79c9b6
@@ -88,6 +88,13 @@ def cases():
     return out
 
 
+def parquet_bytes(df: pd.DataFrame) -> bytes:
+    """The table as parquet (every buffer, also under missing values, and the dtypes)."""
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
 def same_kpis(a: dict, b: dict) -> list[str]:
     bad = [k for k in set(a) | set(b) if k not in a or k not in b]
     for k in set(a) & set(b):
@@ -119,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
                 pd.testing.assert_frame_equal(a.utilisation, b.utilisation, check_exact=True)
             except AssertionError as exc:
                 problems.append(f"utilisation differs: {str(exc).splitlines()[0]}")
+            if parquet_bytes(a.people) != parquet_bytes(b.people):
+                problems.append("people table's parquet bytes differ")
             bad = same_kpis(a.kpis, b.kpis)
             if bad:
                 problems.append(f"KPIs differ: {', '.join(bad[:8])}")
