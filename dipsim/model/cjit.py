@@ -55,14 +55,11 @@ class WorkerPool:
         self._queue: list[tuple[int, int, Job]] = []
         self._seq = 0
         self._idle: list[simpy.Event] = []
+        self.staffed = self.unlimited or (self.workers > 0 and not rota.never)
         self.busy = np.zeros((len(ACTIVITIES), n_days + 1))
         self.overtime = np.zeros(n_days + 1)
         for _ in range(self.workers):
             env.process(self._worker())
-
-    @property
-    def staffed(self) -> bool:
-        return self.unlimited or (self.workers > 0 and not self.rota.never)
 
     def on_duty(self, t: float) -> bool:
         return self.unlimited or (self.workers > 0 and self.rota.on_duty(t))

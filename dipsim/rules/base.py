@@ -37,3 +37,11 @@ def memo(rule: F) -> F:
     Only for rules whose arguments take few values (not times or other continuous ones).
     """
     return functools.lru_cache(maxsize=None, typed=True)(rule)  # type: ignore[return-value]
+
+
+def memo_recent(maxsize: int) -> Callable[[F], F]:
+    """:func:`memo` for a rule whose argument combinations are many: keep the ``maxsize`` most
+    recently used decisions (a bounded cache)."""
+    def wrap(rule: F) -> F:
+        return functools.lru_cache(maxsize=maxsize, typed=True)(rule)  # type: ignore[return-value]
+    return wrap

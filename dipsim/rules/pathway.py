@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .base import Decision
+from .base import Decision, memo_recent
 from .consent import consent_to_share
 from .cps import police_recommendation
 from .eligibility import attitude, offence_suitability, record_suitability, residence
@@ -23,6 +23,7 @@ class Consideration:
     recommendation: Decision | None
 
 
+@memo_recent(4096)  # the arguments' combinations number thousands, not a handful
 def police_consideration(*, consents_to_share: bool, test_result: str, offence_name: str,
                          previous_convictions: int, recent_similar_offending: bool,
                          max_previous_convictions: int, accepts_responsibility: bool,
