@@ -51,15 +51,20 @@ def machine() -> dict:
 
 
 # -- one timed replication of each -------------------------------------------------------------
+DIPSIM = {"core": core, "run": dipsim_run, "label": "working tree"}
+"""The dipsim the timing section measures: this tree's, or a git ref's with ``--ref``."""
+
+
 @contextlib.contextmanager
-def given_cohort(cohort):
+def given_cohort(cohort, model_core=None):
     """Let dipsim's Model use an already drawn cohort (so only the simulation is timed)."""
-    real = core.draw_cohort
-    core.draw_cohort = lambda scenario, streams, days: cohort
+    model_core = model_core or DIPSIM["core"]
+    real = model_core.draw_cohort
+    model_core.draw_cohort = lambda scenario, streams, days: cohort
     try:
         yield
     finally:
-        core.draw_cohort = real
+        model_core.draw_cohort = real
 
 
 def events_of(env: simpy.Environment) -> tuple[int, int]:
@@ -85,7 +90,7 @@ class Clock:
 def time_dipsim_sim(sc: Scenario, cohort, seed: int, rep: int, days: int) -> tuple[Clock, int, int]:
     with given_cohort(cohort):
         with Clock() as c:
-            m = core.Model(sc, Streams(seed, rep), days)
+            m = DIPSIM["core"].Model(sc, Streams(seed, rep), days)
             m.run()
     sched, proc = events_of(m.env)
     return c, sched, proc
@@ -101,7 +106,7 @@ def time_yardstick_sim(sc: Scenario, cohort, days: int) -> tuple[Clock, int, int
 
 def time_dipsim_e2e(sc: Scenario, seed: int, rep: int, days: int) -> Clock:
     with Clock() as c:
-        dipsim_run(sc, seed=seed, replication=rep, days=days)
+        DIPSIM["run"](sc, seed=seed, replication=rep, days=days)
     return c
 
 
@@ -396,7 +401,7 @@ def report(res: dict) -> str:
     tm = res["timing"]["median"]
     lines += [
         "",
-        f"cost per arrest, median of {len(res['timing']['pairs'])} interleaved pairs "
+        f"cost per arrest ({res['dipsim_timed']}), median of {len(res['timing']['pairs'])} interleaved pairs "
         f"({tm['arrests']:.0f} arrests per replication):",
         "                                        dipsim    yardstick    ratio   (CPU time: dipsim, yardstick, ratio)",
         f"  simulation only (same drawn cohort) {tm['dipsim_sim_us']:8.1f} µs {tm['yard_sim_us']:8.1f} µs "
@@ -475,13 +480,28 @@ def main(argv: list[str] | None = None) -> int:
                     help="arrest-rate multiplier of the 'large area' memory run (default 2.5: ~11,000 a year)")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     ap.add_argument("--json", type=Path, default=None, help="also write every figure to this JSON file")
+    ap.add_argument("--ref", default=None,
+                    help="time a git ref's dipsim (e.g. the commit before a change) against the yardstick "
+                         "instead of the working tree's; memory and parallel figures stay the working tree's")
     args = ap.parse_args(argv)
     if args.pairs < 1:
         ap.error("--pairs must be >= 1")
     sc = load_scenario(args.scenario)
     days = sc.days if args.days is None else args.days
     res: dict = {"scenario": sc.name, "days": days, "machine": machine()}
-    res["timing"] = timing(sc, days, args.pairs)
+    with contextlib.ExitStack() as stack:
+        if args.ref:
+            import importlib
+            import tempfile
+
+            from .check_identical import load_ref
+
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            DIPSIM["run"] = load_ref(args.ref, Path(tmp)).run
+            DIPSIM["core"] = importlib.import_module("dipsim_ref.model.core")
+            DIPSIM["label"] = f"git {args.ref}"
+        res["dipsim_timed"] = DIPSIM["label"]
+        res["timing"] = timing(sc, days, args.pairs)
     if not args.no_memory:
         res["memory"] = memory(sc, days, args.large_factor)
     if args.reps > 0:
