@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Decision, memo
+from .base import Decision, memo, memo_recent
 from .offences import LOW_LEVEL_ACQUISITIVE, NON_ACQUISITIVE, POSSESSION, SERIOUS, offence
 
 ADULT_AGE = 18
@@ -34,7 +34,7 @@ def offence_suitability(offence_name: str) -> Decision:
     return Decision(False, "§4.1", f"{o.label}: not a low-level offence; prosecution is the expected course")
 
 
-@memo
+@memo_recent(4096)  # a record can run to thousands of convictions: a bounded cache
 def record_suitability(previous_convictions: int, recent_similar_offending: bool,
                        max_previous_convictions: int) -> Decision:
     """§4.1: a limited record; recent similar offending indicates that prosecution be preferred.

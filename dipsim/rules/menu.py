@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .base import Decision, memo
+from .base import Decision, memo, memo_recent
 
 ONE_SESSION = "one_session"
 TWO_SESSION = "two_session"
@@ -115,7 +115,7 @@ MENU_POLICIES: dict[str, MenuPolicy] = {
 }
 
 
-@memo
+@memo_recent(4096)  # a record can run to thousands of convictions: a bounded cache
 def choose_condition(policy: str, profile: int | None, failed_required_assessment: bool,
                      previous_convictions: int = 0) -> Decision:
     """The condition the CPS sets under the named menu policy (§4.5, §4.6)."""
