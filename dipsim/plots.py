@@ -529,7 +529,6 @@ def capacity(result, x: str | None = None, scenario: str | None = None):
         a.set_ylabel(_axis_label(t.kpi))
     axes.flat[0].legend(fontsize=7)
     fig.suptitle(f"Capacity answer: every target met with 95% confidence{_title_suffix(scenario)}")
-    fig.tight_layout()
     return fig
 
 
