@@ -18,7 +18,9 @@ class OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line on stderr (exit status 2); ``dipsim COMMAND -h`` shows usage."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} -h)\n")
+        command = self.prog.split(maxsplit=1)[1:]
+        where = f"{command[0]}: " if command else ""
+        self.exit(2, f"dipsim: error: {where}{' '.join(message.split())} (see {self.prog} -h)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

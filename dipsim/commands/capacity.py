@@ -31,7 +31,6 @@ HELP = "smallest staffing meeting targets with 95% confidence"
 
 
 def add_arguments(p) -> None:
-    x.one_line_errors(p, NAME)
     x.add_scenario(p)
     p.add_argument("--param", action="append", metavar="KEY=VALUES",
                    help="staffing levels to try: a:b, a:b:step or v1,v2,... (repeatable)")

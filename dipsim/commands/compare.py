@@ -26,7 +26,6 @@ HELP = "compare policies or variants: paired differences with 95% CIs (common ra
 
 
 def add_arguments(p) -> None:
-    x.one_line_errors(p, NAME)
     x.add_scenario(p)
     x.add_variant_options(p)
     p.add_argument("--baseline", metavar="NAME", help="the variant to compare against (default: the first)")

@@ -29,7 +29,6 @@ HELP = "run n replications and summarise every KPI with a 95% confidence interva
 
 
 def add_arguments(p) -> None:
-    x.one_line_errors(p, NAME)
     x.add_scenario(p)
     x.add_run_options(p, None, "replications (default 10; with --precision: not allowed, see --max-n)")
     p.add_argument("--precision", type=x.number(0, 1, open_low=True, open_high=True), metavar="P",

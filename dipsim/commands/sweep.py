@@ -25,7 +25,6 @@ HELP = "run replications over a grid of scenario parameters (resumable)"
 
 
 def add_arguments(p) -> None:
-    x.one_line_errors(p, NAME)
     x.add_scenario(p)
     p.add_argument("--param", action="append", metavar="KEY=VALUES",
                    help="a parameter and its values: a:b, a:b:step or v1,v2,... (repeatable)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -12,32 +11,13 @@ import pandas as pd
 
 from ..errors import InputError
 from ..scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from ..commands._args import whole
 from .backends import BACKENDS, DEFAULT_BACKEND
 from .kpis import FIRST_SESSION, KpiCollector, known_kpis
 
 DEFAULT_SHOW = ("arrests", "share_required_assessed", "share_ia_before_release", "cautions", "completion_rate",
                 "mean_wait_ia_queue_h", "mean_wait_caution_to_first_session_d", "share_first_session_within_10d",
                 "utilisation_custody", "utilisation_community")
-
-
-def one_line_errors(p: argparse.ArgumentParser, name: str) -> None:
-    """Make this subcommand's argument errors a single stderr line (exit status 2)."""
-    def error(message: str):
-        print(f"dipsim: error: {name}: {' '.join(message.split())}", file=sys.stderr)
-        raise SystemExit(2)
-    p.error = error  # type: ignore[method-assign]
-
-
-def whole(minimum: int = 0):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {value}")
-        return value
-    return parse
 
 
 def number(low: float | None = None, high: float | None = None, open_low: bool = False, open_high: bool = False):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .base import Decision, memo, memo_recent
+from .base import Decision, memo_recent
 
 ONE_SESSION = "one_session"
 TWO_SESSION = "two_session"
