@@ -91,7 +91,7 @@ BAD_FILES = {
     "negative_rate": ("arrivals:\n  arrests_per_day:\n    theft: -1\n", "arrivals.arrests_per_day.theft", ">= 0"),
     "section_not_mapping": ("people: 3\n", "people", "must be a mapping"),
     "list_section": ("cjit: [1, 2]\n", "cjit", "must be a mapping"),
-    "bad_yaml": ("cjit: {custody: [\n", None, "bad YAML"),
+    "bad_yaml": ("cjit: {custody: [\n", None, "not valid YAML"),
     "top_level_list": ("- 1\n- 2\n", None, "top level must be a mapping"),
     "empty": ("", None, "is empty"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", None, "not UTF-8"),
@@ -178,3 +178,11 @@ def test_values_beyond_any_real_area_are_refused(raw, key):
     with pytest.raises(InputError) as err:
         from_dict(raw, "x.yaml")
     assert err.value.key == key
+
+
+def test_duplicate_key_in_a_scenario_is_refused(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text("cjit:\n  community:\n    workers: 3\n    workers: 30\n")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert err.value.key == "workers" and "duplicate key at line 4" in err.value.one_line()

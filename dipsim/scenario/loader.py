@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..yamlfile import read_yaml_document
 from ..rules.menu import MENU_POLICIES
 from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
 from .distributions import PARAMS, Dist, check as check_dist
@@ -57,35 +58,7 @@ def _exists(path: Path) -> bool:
 
 def read_yaml(path: Path, what: str = "scenario") -> dict:
     """Read one YAML mapping, or raise a one-line InputError."""
-    try:
-        exists, is_dir = path.exists(), path.is_dir()
-    except OSError as exc:  # e.g. a file name too long for the system
-        raise InputError(path, None, f"cannot be read: {exc.strerror}") from None
-    if not exists:
-        raise InputError(path, None, f"no such {what} file")
-    if is_dir:
-        raise InputError(path, None, f"is a directory, not a {what} file (.yaml)")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(path, None, "is not UTF-8 text: expected a YAML file") from None
-    except OSError as exc:
-        raise InputError(path, None, f"cannot be read: {exc.strerror}") from None
-    if "\x00" in text:
-        raise InputError(path, None, "contains binary data: expected a YAML file")
-    if not text.strip():
-        raise InputError(path, None, f"is empty: expected a YAML mapping of {what} keys")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(path, None, f"bad YAML{where}: {problem}") from None
-    except RecursionError:
-        raise InputError(path, None, "bad YAML: nested too deeply") from None
-    except ValueError as exc:  # a value YAML cannot build: a date 2008-13-45, an integer of 5000 digits
-        raise InputError(path, None, f"bad YAML: {exc}") from None
+    data = read_yaml_document(path, what)
     if not isinstance(data, dict):
         raise InputError(path, None, f"top level must be a mapping of {what} keys, got {_kind(data)}")
     return data
