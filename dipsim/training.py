@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -31,6 +29,7 @@ from typing import TextIO
 from .case import (ACTION_LABELS, CONDITION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain,
                    load_case)
 from .errors import InputError
+from .io import atomic_write_text
 from .rules.compliance import NON_COMPLIANT_EVENTS
 from .rules.menu import has_follow_up, sessions
 from .rules.offences import OFFENCES
@@ -289,23 +288,6 @@ def render_pack(cases_dir: str | Path) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- writing and checking
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _orphans(out_dir: Path, wanted: dict[str, str]) -> list[str]:
     keys = out_dir / KEYS_DIR
     if not keys.is_dir():
@@ -339,7 +321,7 @@ def build_pack(cases_dir: str | Path, out_dir: str | Path) -> list[str]:
     changed = []
     for rel, text in files.items():
         if _differs(out / rel, text):
-            _atomic_write(out / rel, text)
+            atomic_write_text(out / rel, text)
             changed.append(rel)
     for rel in _orphans(out, files):
         (out / rel).unlink()

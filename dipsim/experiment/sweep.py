@@ -16,11 +16,9 @@ cell order, from the saved cells.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -29,7 +27,7 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import InputError
-from ..io import atomic_write_text, write_json
+from ..io import atomic_table, atomic_write_text, write_json
 from ..scenario import Scenario, scenario_hash, to_yaml
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .kpis import KpiCollector, fill_busy
@@ -99,28 +97,6 @@ class CellStore:
     def save(self, cell: Cell, df: pd.DataFrame) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_table(df, self.path(cell))
-
-
-def atomic_table(df: pd.DataFrame, path: Path) -> Path:
-    """Write ``df`` to ``path`` (.parquet or .csv) aside, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        if path.suffix == ".parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, days: int,
