@@ -15,11 +15,13 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .model import Model
-from .model.calendar import HOURS_PER_DAY, Rota
+from .model import Model, RunOutput
+from .model.calendar import Rota
 from .model.cjit import ACTIVITIES
+from .model.core import POOLS
 from .random import Streams
 from .scenario import Scenario, scenario_hash
+from .time import HOURS_PER_DAY
 
 
 @dataclass
@@ -39,20 +41,13 @@ def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days:
     """Simulate ``days`` of arrests (default: the scenario's) and every pathway to its end."""
     seed = scenario.seed if seed is None else int(seed)
     days = scenario.days if days is None else int(days)
-    model = Model(scenario, Streams(seed, replication), days)
-    end_h = model.run()
-    people = model.records.to_frame()
-    pools = (model.custody, model.community, model.callout)
-    busy = {p.name: p.busy for p in pools}
-    overtime = {p.name: p.overtime for p in pools}
-    util = utilisation(busy, overtime, scenario, 0, days)
-    kpis = compute_kpis(people, util, days, model)
+    out = Model(scenario, Streams(seed, replication), days).run()
+    people = out.records.to_frame()
+    util = utilisation(out.busy, out.overtime, scenario, 0, days)
+    kpis = compute_kpis(people, util, days, out)
     prov = {"seed": seed, "replication": replication, "days": days, "dipsim_version": __version__,
-            "scenario_name": scenario.name, "scenario_hash": scenario_hash(scenario), "end_h": end_h}
-    return RunResult(people, kpis, util, busy, overtime, prov)
-
-
-POOLS = ("custody", "community", "callout")
+            "scenario_name": scenario.name, "scenario_hash": scenario_hash(scenario), "end_h": out.end_h}
+    return RunResult(people, kpis, util, out.busy, out.overtime, prov)
 
 
 def utilisation(daily_busy: dict[str, np.ndarray], daily_overtime: dict[str, np.ndarray], scenario: Scenario,
@@ -109,7 +104,7 @@ class Tally:
         return int(self.p[column].sum())
 
 
-def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | None = None) -> dict[str, float]:
+def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutput | None = None) -> dict[str, float]:
     """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation."""
     k: dict[str, float] = {}
     n = len(p)
@@ -163,7 +158,7 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | 
     k["dirs_completed"] = tally.true("dir_completed")
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
-    k["group_sessions_held"] = model.groups.held if model is not None else float("nan")
+    k["group_sessions_held"] = output.groups_held if output is not None else float("nan")
     k["voluntary_continuations"] = tally.true("voluntary_continuation")
     k["mean_wait_arrest_to_ia_h"] = _mean(p["ia_start_h"] - p["arrest_h"])
     k["mean_wait_ia_queue_h"] = _mean(p["ia_start_h"] - p["ia_request_h"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .core import Model
+from .core import Model, RunOutput
 from .records import TERMINAL_STATES
 
-__all__ = ["Model", "TERMINAL_STATES"]
+__all__ = ["Model", "RunOutput", "TERMINAL_STATES"]

@@ -52,19 +52,25 @@ class Columns:
     is about three times slower than float arithmetic; the values are the same IEEE
     doubles either way). Python lists would index faster still, but converting every
     column of every run (most are read for a few people) costs more than it saves.
-    Same names as :class:`Cohort`; the 2-D event tables stay numpy (a person's row is
-    read when he reaches it).
+    Same names as :class:`Cohort`; each duration draw is also an attribute of its own
+    (``custody_h``...), as is each of ``answers`` (the person's answer to each of the
+    pathway's questions). The 2-D event tables stay numpy (a person's row is read when
+    he reaches it).
     """
 
     PER_PERSON = ("arrest_h", "offence", "age", "admits", "evidence", "previous_convictions", "recent_similar",
                   "profile", "known_misuser", "accepts_responsibility", "resident", "home_cjit_can_deliver")
 
-    def __init__(self, c: Cohort):
+    def __init__(self, c: Cohort, answers: dict[str, np.ndarray] | None = None):
         self.n = c.n
         for name in self.PER_PERSON:
             setattr(self, name, _view(getattr(c, name)))
         self.u = {k: _view(v) for k, v in c.u.items()}
         self.draws = {k: _view(v) for k, v in c.draws.items()}
+        for name, view in self.draws.items():
+            setattr(self, name, view)
+        for name, column in (answers or {}).items():
+            setattr(self, name, _view(column))
         self.session_events = c.session_events
         self.contact_events = c.contact_events
 

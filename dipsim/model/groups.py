@@ -9,31 +9,37 @@ otherwise anyone who has waited ``max_wait_days`` or more is seen 1:1 instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import numpy as np
+import simpy
 
-from .calendar import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .core import Model
+from ..scenario.schema import Group
+from ..time import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
+from .cjit import WorkerPool
 
 
 class GroupEducation:
-    def __init__(self, m: "Model"):
-        self.m = m
-        self.cfg = m.scenario.sessions.group
+    """The weekly group schedule of one area, run by workers of ``pool``; ``minutes``
+    of each group come from ``stream``. ``held`` counts the groups run."""
+
+    def __init__(self, env: simpy.Environment, pool: WorkerPool, config: Group,
+                 stream: np.random.Generator):
+        self.env = env
+        self.pool = pool
+        self.cfg = config
+        self.stream = stream
         self.waiting: list[tuple[int, float, object]] = []
         self.slots = sorted(DAY_NAMES.index(s.day) * HOURS_PER_DAY + s.hour for s in self.cfg.schedule)
         self.held = 0
         if self.cfg.enabled:
-            m.env.process(self._schedule())
+            env.process(self._schedule())
 
     def join(self, i: int):
         """Wait for the next group (or a 1:1 fallback). The event's value: (mode, start)."""
-        ticket = self.m.env.event()
+        ticket = self.env.event()
         if not self.slots:
             ticket.succeed(("one_to_one", None))
             return ticket
-        self.waiting.append((i, self.m.env.now, ticket))
+        self.waiting.append((i, self.env.now, ticket))
         return ticket
 
     def _next_slot(self, t: float) -> float:
@@ -45,7 +51,7 @@ class GroupEducation:
         raise AssertionError("unreachable: slots are within a week")  # pragma: no cover
 
     def _schedule(self):
-        env, cfg = self.m.env, self.cfg
+        env, cfg = self.env, self.cfg
         while self.slots:
             yield env.timeout(self._next_slot(env.now) - env.now)
             if len(self.waiting) >= cfg.min_size:
@@ -58,9 +64,8 @@ class GroupEducation:
                     ticket.succeed(("one_to_one", None))
 
     def _run_group(self, members):
-        m, env, cfg = self.m, self.m.env, self.cfg
+        env, cfg, pool = self.env, self.cfg, self.pool
         release = env.event()
-        pool = m.community
         facilitators = cfg.facilitators if pool.unlimited else min(cfg.facilitators, pool.workers)
         starts = [pool.request(0.0, "group_education", 0, release=release) for _ in range(max(1, facilitators))]
         yield env.all_of(starts)
@@ -70,7 +75,7 @@ class GroupEducation:
             release.succeed()
             return
         start = env.now
-        yield env.timeout(cfg.minutes.sample(m.streams.get("durations.group_education"), 1)[0] / 60.0)
+        yield env.timeout(cfg.minutes.sample(self.stream, 1)[0] / 60.0)
         release.succeed()
         self.held += 1
         for _, _, ticket in members:

@@ -1,0 +1,201 @@
+"""The simulated area: the world :func:`dipsim.pathway.pathway` runs in during a simulation.
+
+It answers the pathway's questions from the cohort's up-front draws, supplies time
+through SimPy (custody, the CJIT pools, group education) and records nothing as
+steps: ``explaining`` is False, so the pathway's step records are skipped.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+import simpy
+
+from .. import rules
+from ..pathway import PathwaySettings
+from ..pathway_record import EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
+from ..rules.menu import SESSION_PLANS
+from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
+from ..time import HOURS_PER_DAY as H
+from .cjit import WorkerPool
+from .cohort import Cohort, Columns
+from .groups import GroupEducation
+from .records import Records
+
+FA, EVENT, TEST = codes(FA_OUTCOMES), codes(EVENT_CODES), codes(TEST_RESULTS)
+HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
+"""The duration draw of each kind of session."""
+
+
+def settings_of(sc: Scenario) -> PathwaySettings:
+    return PathwaySettings(
+        intensive=sc.area.intensive, country=sc.area.country, menu_policy=sc.decisions.menu_policy,
+        max_previous_convictions=sc.decisions.max_previous_convictions,
+        max_rearrangements=sc.compliance.max_rearrangements, lead_days=sc.sessions.lead_days,
+        interval_days=sc.sessions.interval_days, review_min_gap_days=sc.sessions.review_min_gap_days,
+        follow_up_max_days=sc.follow_up.cps_max_days)
+
+
+def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
+    """Each person's answer to each of the pathway's questions, from his pre-drawn uniforms
+    (one comparison per person and question, vectorised; the same comparisons as one at a time)."""
+    u, n = cohort.u, cohort.n
+    d = sc.decisions
+    return {
+        "inspector_authorises": u["inspector"] < sc.testing.inspector_authorised_share,
+        "attends_initial_assessment": u["attends_ia"] < sc.assessment.attends_and_remains,
+        "needs_follow_up_assessment": u["follow_up_needed"] < np.asarray(sc.assessment.follow_up_needed,
+                                                                          float)[cohort.profile],
+        "willing_voluntary": u["willing_voluntary"] < sc.assessment.willing_voluntary,
+        "consents_to_share": u["consent"] < d.consent_to_share,
+        "cps_authorises_if_recommended": u["cps"] < d.cps_authorises_if_recommended,
+        "cps_authorises_if_not_recommended": u["cps"] < d.cps_authorises_if_not_recommended,
+        "accepts_caution": u["accepts_caution"] < d.accepts_caution,
+        "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
+        "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
+        "follow_up_need_days": cohort.draws["need_h"] / H,
+        "resides_in_england": np.full(n, sc.area.country == "england"),
+    }
+
+
+class SimulatedArea:
+    """The world of one replication: its clock, people, record, CJIT pools and group schedule."""
+
+    explaining = False
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, cohort: Cohort, records: Records,
+                 custody: WorkerPool, community: WorkerPool, callout: WorkerPool, groups: GroupEducation, spawn):
+        self.env = env
+        self.settings = settings_of(scenario)
+        self.people = Columns(cohort, answers(cohort, scenario))
+        self.people.cps_condition = [None] * cohort.n  # the CPS sets no condition other than the menu's
+        self.records = records
+        self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
+        self.spawn = spawn
+        self.never = env.event()
+        self.testing = scenario.testing
+        self.out_of_hours = scenario.cjit.out_of_hours
+        self.follow_up_cfg = scenario.follow_up
+        self.follow_up_attends = scenario.assessment.follow_up_attends
+        self.max_rearrangements = scenario.compliance.max_rearrangements
+        self.group_enabled = scenario.sessions.group.enabled
+        split = np.cumsum([scenario.testing.positive_for[k] for k in POSITIVE_FOR])[:-1]
+        self._positive_for_cut = split.tolist()
+
+    def positive_for_code(self, u: float) -> int:
+        """Which drugs a positive test shows (1-based code into POSITIVE_FOR), from one uniform."""
+        return 1 + bisect.bisect_right(self._positive_for_cut, u)  # cuts ascend: the count of cuts <= u
+
+    # -- time from the pathway's questions ------------------------------------------------------
+    def drug_test(self, i: int, test: rules.Decision):
+        """The test's result, some time after arrest: refused, positive (for which drugs) or negative."""
+        if not test.value:
+            return "not_tested"
+        p, r, t = self.people, self.records, self.testing
+        yield self.env.timeout(p.test_h[i])
+        r.test_h[i] = self.env.now
+        if p.u["refusal"][i] < t.refusal_share:
+            result = "refused"
+        elif p.u["positive"][i] < t.positive_given_profile[p.profile[i]]:
+            result = "positive"
+            r.positive_for[i] = self.positive_for_code(p.u["positive_for"][i])
+        else:
+            result = "negative"
+        r.test_result[i] = TEST[result]
+        return result
+
+    def custody_worker_time(self, i: int, hours: float, activity: str, priority: int):
+        """A CJIT worker's time in custody before release; out of cover hours the local
+        arrangement applies (§4.6.6 Step 1). Returns the start time, or None if none came."""
+        env, ooh = self.env, self.out_of_hours
+        deadline = self.records.release_h.item(i)
+        if self.custody.on_duty(env.now) or ooh.arrangement == "next_shift":
+            start = yield self.custody.request(hours, activity, priority, deadline)
+            return start
+        if ooh.arrangement == "callout":
+            travel = self.people.callout_h[i]
+            start = yield self.callout.request(travel + hours, "callout_assessment", priority, deadline - travel)
+            return None if start is None else start + travel
+        return None
+
+    def appointment(self, i: int, kind: str, event: str):
+        """One appointment: 1:1 with a community CJIT worker, or group education (Annex C session 2)."""
+        p = self.people
+        attended = event == "attended"
+        if kind == "education" and self.group_enabled:
+            mode, start = yield self.groups.join(i)
+            if mode == "group":
+                self.records.session2_group[i] = True
+                return start
+        hours = p.draws[HOURS_KEY[kind]][i] if attended else p.no_show_h[i]
+        start = yield self.community.request(hours, kind if attended else "missed_appointment", 1)
+        return start
+
+    def follow_up_contacts(self, i: int, period: rules.Decision):
+        """§4.6.4, §6: contacts every interval for the period; True if he kept them, False on
+        non-compliance, None if the CJIT could not deliver in this run."""
+        env, p, r, fu = self.env, self.people, self.records, self.follow_up_cfg
+        end = env.now + period.value * H
+        events = p.contact_events[i].tolist()
+        slot, rearranged = 0, 0
+        t_next = env.now + fu.contact_interval_days * H
+        while t_next <= end:
+            yield env.timeout(t_next - env.now)
+            event = OUTCOME_KEYS[events[slot]] if slot < len(events) else "attended"
+            slot += 1
+            attended = event == "attended"
+            hours = p.contact_h[i] if attended else p.no_show_h[i]
+            start = yield self.community.request(hours, "follow_up_contact" if attended else "missed_appointment", 2)
+            if start is None:
+                yield self.never
+                return None
+            outcome = rules.session_event(event, rearranged, self.max_rearrangements).value
+            if outcome == "non_compliance":
+                r.non_compliance_event[i] = EVENT[event]
+                r.follow_up_end_h[i] = env.now
+                return False
+            if outcome == "attended":
+                r.follow_up_contacts[i] += 1
+                rearranged = 0
+            else:
+                rearranged += 1
+                r.rearrangements[i] += 1
+            t_next = env.now + fu.contact_interval_days * H
+        if env.now < end:
+            yield env.timeout(end - env.now)
+        r.follow_up_end_h[i] = env.now
+        return True
+
+    # -- processes beside the pathway -----------------------------------------------------------
+    def follow_up_assessment(self, i: int) -> None:
+        """Hold the arranged follow-up Required Assessment when it falls due (§2.2)."""
+        self.spawn(self._follow_up_assessment(i))
+
+    def _follow_up_assessment(self, i: int):
+        """§2.2: 4-8 days later in the DAT of residence, unless cancelled (Annex A note 3)."""
+        env, p, r = self.env, self.people, self.records
+        yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
+        if r.fa_outcome[i] == FA["cancelled"]:
+            return
+        attends = p.u["follow_up_attends"][i] < self.follow_up_attends
+        hours = p.fa_h[i] if attends else p.no_show_h[i]
+        start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
+        if start is None:
+            return
+        r.fa_start_h[i] = start
+        r.fa_outcome[i] = FA["held" if attends else "not_attended"]
+
+    def voluntary_engagement(self, i: int) -> None:
+        """§4.6.4: continued voluntary engagement with the CJIT after the required period."""
+        self.spawn(self._voluntary_engagement(i))
+
+    def _voluntary_engagement(self, i: int):
+        env, p = self.env, self.people
+        end = env.now + p.voluntary_h[i]
+        step = self.follow_up_cfg.contact_interval_days * H
+        while env.now + step <= end:
+            yield env.timeout(step)
+            start = yield self.community.request(p.contact_h[i], "voluntary_contact", 3)
+            if start is None:
+                return
