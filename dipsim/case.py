@@ -97,16 +97,10 @@ from typing import Any, TextIO
 
 
 from .errors import InputError
+from .pathway_case import ACTIONS, CONDITION_LABELS, CaseWorld
 from .yamlfile import read_yaml_document
-from .rules import (assessment_route, choose_condition, cjit_report, cps_decision, dir_required,
-                    follow_up_assessment, follow_up_outcome, follow_up_period, has_follow_up,
-                    initial_assessment, offer_response, onward_referral, police_closure,
-                    police_consideration, restriction_on_bail, review_gap_ok, session_event, sessions,
-                    statutory_preconditions, test_on_arrest)
-from .rules.base import Decision
-from .rules.compliance import REVIEW_SESSIONS, SESSION_EVENTS
-from .rules.eligibility import ADULT_AGE
-from .rules.menu import CONDITION_SECTION, CONDITIONS, MENU_POLICIES, PROFILES
+from .rules.compliance import SESSION_EVENTS
+from .rules.menu import CONDITIONS, MENU_POLICIES, PROFILES
 from .rules.offences import OFFENCE_NAMES
 from .rules.testing import TEST_RESULTS
 
@@ -118,30 +112,15 @@ __all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "norma
 DISPOSALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
              "dip_conditional_caution")
 OUTCOMES = ("complied", "non_compliance_reported")
-ACTIONS = ("report_ra_non_compliance", "cancel_follow_up_assessment", "required_assessment_continues",
-           "restriction_on_bail_may_apply", "complete_dir", "reschedule_session", "refer_onward",
-           "prosecution_considered")
-"""Every action, in the canonical order the ``actions`` list follows."""
-
 COUNTRIES = ("england", "wales")
 FOLLOW_UP_EVENTS = ("complied", "not_complied")
 PERSPECTIVES = ("police", "cps", "cjit")
-REVIEW_GAP_DAYS = 3
-"""Annex C session 3: "a minimum gap of three days between session 2 and 3"."""
-
 DISPOSAL_LABELS = {
     "not_eligible": "not eligible for a Conditional Caution",
     "exit_no_drug_indication": "EXIT: no indication of drug misuse, no DIP Conditional Caution",
     "alternative_disposal": "the police consider an alternative disposal",
     "declined_prosecution": "the offender declined the caution and may be prosecuted for the original offence",
     "dip_conditional_caution": "Conditional Caution with a DIP Condition administered",
-}
-CONDITION_LABELS = {
-    "one_session": "One Session Condition",
-    "two_session": "Two Session Condition",
-    "two_session_follow_up": "Two Session Condition with the Follow-Up Condition",
-    "three_session": "Three Session Condition",
-    "three_session_follow_up": "Three Session Condition with the Follow-Up Condition",
 }
 OUTCOME_LABELS = {
     "complied": "the CJIT informs police/CPS of compliance; the case is closed",
@@ -157,14 +136,6 @@ ACTION_LABELS = {
     "refer_onward": "refer onward / onto the CJIT caseload",
     "prosecution_considered": "the police consider prosecution for the original offence",
 }
-SESSION_LABELS = {
-    "single_session": "single session: assessment, advice and review",
-    "assessment_education": "assessment and education / awareness",
-    "triage": "individual triage assessment",
-    "education": "information and education",
-    "review": "individual review / referral",
-}
-
 # --------------------------------------------------------------------------- the schema
 
 _REQUIRED = object()
@@ -397,36 +368,10 @@ class CaseResult:
         return "\n".join(lines) + "\n"
 
 
-class _Walk:
-    """Collects steps and actions while a case is walked through the rules."""
-
-    def __init__(self) -> None:
-        self.steps: list[dict] = []
-        self.actions: set[str] = set()
-
-    def record(self, step: str, decision: Decision, detail: str | None = None) -> Decision:
-        self.steps.append({"step": step, "rule": decision.rule, "detail": detail or decision.detail})
-        return decision
-
-    def note(self, step: str, rule: str, detail: str) -> None:
-        self.steps.append({"step": step, "rule": rule, "detail": detail})
-
-    def act(self, action: str) -> None:
-        assert action in ACTIONS, action
-        self.actions.add(action)
-
-    def result(self, disposal: str, condition: str | None = None, outcome: str | None = None) -> CaseResult:
-        assert disposal in DISPOSALS
-        return CaseResult(disposal, condition, outcome, [a for a in ACTIONS if a in self.actions], self.steps)
-
-
-_POLICE_STEP_NAMES = ("consent_to_share", "attitude", "residence", "offence_suitability", "record_suitability",
-                      "police_recommendation")
-
-
 def explain(case: dict, menu_policy: str = "annex_b", max_previous_convictions: int = 5,
             max_rearrangements: int = 1) -> CaseResult:
-    """Walk one case through the guidance's rules, in the simulation's order.
+    """Walk one case through the one pathway (:func:`dipsim.pathway.pathway`) - the simulation's
+    walk - in a world that answers from the case file (:class:`dipsim.pathway_case.CaseWorld`).
 
     ``case`` is a dict as :func:`load_case` returns (a raw mapping is validated and
     completed first). ``menu_policy`` names a policy of :data:`dipsim.rules.MENU_POLICIES`;
@@ -439,186 +384,8 @@ def explain(case: dict, menu_policy: str = "annex_b", max_previous_convictions: 
         raise ValueError("max_previous_convictions must be a whole number >= 0")
     if type(max_rearrangements) is not int or max_rearrangements < 0:
         raise ValueError("max_rearrangements must be a whole number >= 0")
-    c = normalise_case(case)
-    area, off, ev = c["area"], c["offender"], c["events"]
-    w = _Walk()
-
-    # 1. §2.1 statutory preconditions.
-    pre = w.record("statutory_preconditions",
-                   statutory_preconditions(off["age"], off["admits_offence"], off["sufficient_evidence"]))
-    if off["age"] < ADULT_AGE:
-        return w.result("not_eligible")
-
-    # 2. §2.2 the drug test, as given.
-    _record_test(w, area, off, ev)
-
-    # 3. Annex A: required assessment, voluntary assessment or EXIT.
-    route = w.record("assessment_route", assessment_route(area["intensive"], ev["drug_test"],
-                                                         off["known_drug_misuser"]))
-    failed_required_assessment = False
-    if route.value == "required_assessment":
-        ia = w.record("initial_assessment", initial_assessment(ev["attends_initial_assessment"]))
-        if ia.value == "failed":
-            failed_required_assessment = True
-            w.act("report_ra_non_compliance")
-    elif route.value == "voluntary_assessment":
-        pass  # the step above (§4.6.6 Step 1) records it; willingness is in consents_to_share
-
-    if not pre.value:
-        _follow_up_continues(w, ev)
-        return w.result("not_eligible")
-    if route.value == "exit":
-        _follow_up_continues(w, ev)
-        return w.result("exit_no_drug_indication")
-
-    # 4. The police's consideration (Annex A note 1, §4.1, §4.6.6 Steps 1-2).
-    consideration = police_consideration(
-        consents_to_share=ev["consents_to_share"], test_result=ev["drug_test"], offence_name=off["offence"],
-        previous_convictions=off["previous_convictions"],
-        recent_similar_offending=off["recent_similar_offending"],
-        max_previous_convictions=max_previous_convictions, accepts_responsibility=off["accepts_responsibility"],
-        resident_in_area=off["resident_in_area"], home_cjit_can_deliver=off["home_cjit_can_deliver"])
-    for name, decision in zip(_POLICE_STEP_NAMES, consideration.steps):
-        w.record(name, decision)
-    if not consideration.referred:
-        _follow_up_continues(w, ev)
-        return w.result("alternative_disposal")
-
-    # 5. The CPS decides (§4.5, §4.6.6 Step 2).
-    cps = w.record("cps_decision", cps_decision(consideration.recommendation, ev["cps_authorises"]))
-    if not cps.value:
-        _follow_up_continues(w, ev)
-        return w.result("alternative_disposal")
-
-    # 6. The condition (§4.6, Annex B).
-    chosen = choose_condition(menu_policy, off["drug_use_profile"], failed_required_assessment,
-                              off["previous_convictions"])
-    if ev["cps_condition"] is None:
-        w.record("condition", chosen)
-        condition = chosen.value
-    else:
-        condition = ev["cps_condition"]
-        section = CONDITION_SECTION[condition]
-        agrees = "as" if condition == chosen.value else "rather than"
-        w.note("condition", "§4.5",
-               f"the CPS makes the final decision and sets the {CONDITION_LABELS[condition]} ({section}), "
-               f"{agrees} the {menu_policy} menu policy's {chosen.value} ({chosen.rule})")
-
-    # 7. The offer (§4.6.6 Step 3).
-    offer = w.record("offer", offer_response(ev["accepts_caution"]))
-    if not offer.value:
-        w.act("prosecution_considered")
-        rob = w.record("restriction_on_bail",
-                       restriction_on_bail(area["country"], off["resides_in_england"], ev["drug_test"]))
-        if rob.value:
-            w.act("restriction_on_bail_may_apply")
-        _follow_up_continues(w, ev)
-        return w.result("declined_prosecution", condition)
-
-    # 8. An arranged follow-up assessment (Annex A note 3, §3.1).
-    if ev["follow_up_assessment_arranged"]:
-        fua = w.record("follow_up_assessment", follow_up_assessment(True, True, ev["police_bail"]))
-        w.act("cancel_follow_up_assessment" if fua.value == "cancel" else "required_assessment_continues")
-
-    # 9. The sessions (§4.6.1-4.6.3, §6, §5, Annex C).
-    complied = _walk_sessions(w, condition, off["drug_use_profile"], ev, max_rearrangements)
-
-    # 10. The Follow-Up Condition (§4.6.4).
-    if has_follow_up(condition):
-        if complied:
-            if ev["follow_up_max_days"] is not None:
-                need = ev["follow_up_need_days"]
-                w.record("follow_up_period", follow_up_period(
-                    float(ev["follow_up_max_days"]),
-                    float(ev["follow_up_max_days"] if need is None else need)))
-            fu = w.record("follow_up", follow_up_outcome(ev["follow_up"] != "not_complied"))
-            complied = bool(fu.value)
-    elif ev["follow_up"] is not None:
-        w.note("follow_up", "§4.6.4",
-               f"the case file records follow-up '{ev['follow_up']}', but the {CONDITION_LABELS[condition]} "
-               "has no Follow-Up Condition: not used")
-
-    # 11. The CJIT reports (§4.6.6 Step 5); the police close or respond (§4.6.6 Step 6).
-    report = w.record("cjit_report", cjit_report(complied))
-    closure = w.record("police_closure", police_closure(complied))
-    if closure.value == "prosecution_considered":
-        w.act("prosecution_considered")
-    return w.result("dip_conditional_caution", condition, report.value)
-
-
-def _record_test(w: _Walk, area: dict, off: dict, ev: dict) -> None:
-    """§2.2: record the drug test as given, with whether testing on arrest would apply."""
-    would = test_on_arrest(area["intensive"], off["age"], off["offence"], ev["inspector_authorises"])
-    result = ev["drug_test"].replace("_", " ")
-    w.note("drug_test", would.rule, f"drug test: {result} ({would.detail})")
-
-
-def _follow_up_continues(w: _Walk, ev: dict) -> None:
-    """§3.1: without a DIP CC administered, an arranged follow-up assessment goes ahead."""
-    if ev["follow_up_assessment_arranged"]:
-        d = w.record("follow_up_assessment", follow_up_assessment(True, False, ev["police_bail"]))
-        if d.value == "continue":
-            w.act("required_assessment_continues")
-
-
-def _walk_sessions(w: _Walk, condition: str, profile: int | None, ev: dict, max_rearrangements: int) -> bool:
-    """Consume the session events in order against the plan; True if every session was met."""
-    plan = sessions(condition)
-    events: list[str] = list(ev["sessions"])
-    used = 0
-    total = len(plan)
-    for n, kind in enumerate(plan, 1):
-        if total == 3 and n == 3:
-            _review_gap(w, ev["review_gap_days"])
-        rearranged = 0
-        while True:
-            if used < len(events):
-                event, listed = events[used], True
-                used += 1
-            else:
-                event, listed = "attended", False
-            d = session_event(event, rearranged, max_rearrangements)
-            label = f"session {n} of {total} ({SESSION_LABELS[kind]})"
-            if event == "attended":
-                how = d.detail + ("" if listed else " (not listed in the case file: counts as attended)")
-            else:
-                how = f"{event.replace('_', ' ')}: {d.detail}"
-            w.record(f"session_{n}", d, f"{label}: {how}")
-            if d.value == "rearrange":
-                w.act("reschedule_session")
-                rearranged += 1
-                continue
-            if d.value == "non_compliance":
-                _unused_events(w, events[used:], "after the non-compliance")
-                return False
-            break
-        dr = dir_required(kind)
-        if dr.value:
-            w.record("dir", dr)
-            w.act("complete_dir")
-        if kind in REVIEW_SESSIONS:
-            ref = w.record("onward_referral", onward_referral(profile, True, ev["accepts_onward_referral"]))
-            if ref.value:
-                w.act("refer_onward")
-    _unused_events(w, events[used:], "after the last session of the plan")
-    return True
-
-
-def _review_gap(w: _Walk, days: int | None) -> None:
-    if days is None:
-        w.note("review_gap", "Annex C session 3",
-               f"a minimum gap of {REVIEW_GAP_DAYS} days between session 2 and session 3 is recommended, so the "
-               "offender may reflect on what he has learned (the case file gives no dates)")
-        return
-    d = review_gap_ok(float(days), float(REVIEW_GAP_DAYS))
-    verdict = "meets" if d.value else "falls short of"
-    w.record("review_gap", d, f"{d.detail}: {verdict} the recommended gap (a recommendation, not a condition)")
-
-
-def _unused_events(w: _Walk, rest: list[str], where: str) -> None:
-    if rest:
-        w.note("unused_session_events", "§4.6.6 Step 4",
-               f"{len(rest)} session event(s) {where} are not used: {', '.join(rest)}")
+    world = CaseWorld(normalise_case(case), menu_policy, max_previous_convictions, max_rearrangements).walk()
+    return CaseResult(world.disposal, world.condition, world.outcome, world.actions_in_order(), world.steps)
 
 
 # --------------------------------------------------------------------------- the command

@@ -154,7 +154,13 @@ def pathway(w, i: int):
 
     # The caution is administered; the sessions (and any follow-up) follow.
     administer_caution(w, i)
-    complied = yield from deliver_condition(w, i, condition)
+    # §4.6.1-4.6.3, §6, §5, Annex C: the sessions; then §4.6.4: any Follow-Up Condition.
+    complied = yield from deliver_sessions(w, i, condition)
+    if rules.has_follow_up(condition):
+        if complied:
+            complied = yield from follow_up_condition(w, i)
+    elif explain:
+        w.no_follow_up(condition)
     if complied is None:  # the CJIT could not deliver in this run
         return
     # §4.6.6 Steps 5-6: the CJIT reports; the police close the case or respond.
@@ -274,9 +280,9 @@ def administer_caution(w, i: int) -> None:
             w.act("cancel_follow_up_assessment" if kept.value == "cancel" else "required_assessment_continues")
 
 
-def deliver_condition(w, i: int, condition: str):
-    """§4.6.1-4.6.4, §5, §6, Annex C: the sessions in order, then any follow-up. Returns True
-    if he complied, False on non-compliance, None if the CJIT could not deliver in this run."""
+def deliver_sessions(w, i: int, condition: str):
+    """§4.6.1-4.6.3, §5, §6, Annex C: the condition's sessions in order. Returns True if he
+    attended them all, False on non-compliance, None if the CJIT could not deliver in this run."""
     env, p, r, s = w.env, w.people, w.records, w.settings
     explain = w.explaining
     plan = rules.sessions(condition)
@@ -339,12 +345,7 @@ def deliver_condition(w, i: int, condition: str):
                     w.act("refer_onward")
     if explain:
         w.unused_events(events[slot:], "after the last session of the plan")
-    if not rules.has_follow_up(condition):
-        if explain:
-            w.no_follow_up(condition)
-        return True
-    complied = yield from follow_up_condition(w, i)
-    return complied
+    return True
 
 
 def follow_up_condition(w, i: int):
