@@ -34,11 +34,9 @@ import simpy
 
 from dipsim.model.cohort import Cohort
 from dipsim.rules.offences import OFFENCES
-from dipsim.scenario.schema import DAYS, OUTCOME_KEYS, Scenario
-
-H = 24.0
-WEEK = 168.0
-DRAIN_DAYS = 730
+from dipsim.model.core import DRAIN_DAYS
+from dipsim.scenario.schema import OUTCOME_KEYS, Scenario
+from dipsim.time import DAY_NAMES as DAYS, HOURS_PER_DAY as H, HOURS_PER_WEEK as WEEK
 ATTENDED, MISSED_WITH_NOTICE = 0, 1
 assert OUTCOME_KEYS[ATTENDED] == "attended" and OUTCOME_KEYS[MISSED_WITH_NOTICE] == "missed_with_notice"
 

@@ -37,11 +37,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .time import HOURS_PER_DAY
+
 __all__ = ["FUNNEL_BOXES", "KPI_LABELS", "calibration", "capacity", "funnel", "funnel_counts", "kpi_bars",
            "kpi_label", "assessments_by_hour", "mser", "paired_differences", "precision", "sweep_curve",
            "utilisation", "waits", "warmup", "weekly_load"]
 
-HOURS_PER_DAY = 24.0
 
 # --------------------------------------------------------------------------- labels
 

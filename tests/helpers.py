@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dipsim.scenario import from_dict
+from dipsim.time import DAY_NAMES
 
-ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ALL_DAYS = list(DAY_NAMES)
 
 
 def fixed_everything(**extra):

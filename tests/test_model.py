@@ -9,10 +9,10 @@ import pytest
 from dipsim.model.records import TERMINAL_STATES
 from dipsim.results import run
 from dipsim.scenario import replace
+from dipsim.time import HOURS_PER_DAY as H
 
 from helpers import ALL_DAYS, fixed_everything
 
-H = 24.0
 
 
 @pytest.fixture(scope="module")

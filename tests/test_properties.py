@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from dipsim.model.calendar import HOURS_PER_WEEK, Rota
+from dipsim.model.calendar import Rota
 from dipsim.model.core import DRAIN_DAYS
 from dipsim.model.records import TERMINAL_STATES
 from dipsim.results import run
@@ -38,8 +38,8 @@ from dipsim.scenario import from_dict, to_dict
 from dipsim.scenario.distributions import Dist
 from dipsim.scenario.loader import CHOICES, MAPPING_KEYS
 from dipsim.scenario.schema import DAYS, OUTCOME_KEYS, Scenario
+from dipsim.time import HOURS_PER_DAY as H, HOURS_PER_WEEK
 
-H = 24.0
 EPS = 1e-6  # hours: times are sums of floats
 SETTINGS = dict(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -32,6 +32,7 @@ import pandas as pd
 from ..model.calendar import Rota
 from ..results import ACTIVITIES, POOLS, compute_kpis, run, utilisation
 from ..scenario import Scenario
+from ..time import HOURS_PER_DAY
 
 FIRST_SESSION = re.compile(r"^share_first_session_within_(\d+(?:\.\d+)?)d$")
 DEFAULT_FIRST_SESSION_DAYS = (7.0, 10.0, 14.0)
@@ -74,7 +75,7 @@ class KpiCollector:
         else:
             if w >= days:
                 raise ValueError(f"warm-up ({w} days) must be shorter than the run ({days} days)")
-            people = result.people[result.people["arrest_h"] >= w * 24.0]
+            people = result.people[result.people["arrest_h"] >= w * HOURS_PER_DAY]
             k = compute_kpis(people, utilisation(result.daily_busy, result.daily_overtime, job.scenario, w, days), days - w, None)
         k.update(first_session_shares(people, self.first_session_within_days))
         return {name: float(v) for name, v in k.items()}
@@ -83,14 +84,11 @@ class KpiCollector:
 def first_session_shares(people: pd.DataFrame, within_days: Iterable[float]) -> dict[str, float]:
     cautioned = people["caution_h"].notna()
     n = int(cautioned.sum())
-    wait_d = ((people["session1_h"] - people["caution_h"]) / 24.0)[cautioned]
+    wait_d = ((people["session1_h"] - people["caution_h"]) / HOURS_PER_DAY)[cautioned]
     out = {}
     for d in within_days:
         out[first_session_name(d)] = float((wait_d <= d).sum() / n) if n else float("nan")
     return out
-
-
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def weekly_duty_hours(shifts) -> float:

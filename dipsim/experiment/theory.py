@@ -32,8 +32,9 @@ import pandas as pd
 
 from ..scenario import Scenario, from_dict, to_dict
 from ..scenario.loader import deep_merge
+from ..time import DAY_NAMES, HOURS_PER_DAY
 
-ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ALL_DAYS = list(DAY_NAMES)
 
 
 def erlang_b(c: int, a: float) -> float:
@@ -87,7 +88,7 @@ def mmc_scenario(arrivals_per_hour: float, mean_service_minutes: float, servers:
     raw = {
         "name": f"M/M/{servers} check", "seed": seed, "days": days,
         "area": {"intensive": True},
-        "arrivals": {"arrests_per_day": {"shoplifting": arrivals_per_hour * 24.0},
+        "arrivals": {"arrests_per_day": {"shoplifting": arrivals_per_hour * HOURS_PER_DAY},
                      "day_of_week": [1.0] * 7, "hour_of_day": [1.0] * 24},
         "people": {"under_18_share": 0.0, "admits_offence": 0.0},
         "testing": {"refusal_share": 0.0, "positive_given_profile": [1.0] * 5, "hours_after_arrest": 0.0},
@@ -131,4 +132,4 @@ def mean_busy_servers(result, pool: str, d0: int, d1: int) -> float:
     """Time-average number of busy workers in ``pool`` over days d0..d1-1, from the model's
     own busy-hours accounting (``RunResult.daily_busy``, booked by start day)."""
     busy = np.asarray(result.daily_busy[pool], float)[:, d0:d1].sum()
-    return float(busy / ((d1 - d0) * 24.0))
+    return float(busy / ((d1 - d0) * HOURS_PER_DAY))

@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..scenario import Scenario
+from ..time import HOURS_PER_DAY
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .sweep import resolve_run
 
@@ -52,11 +53,11 @@ def daily_series(result, series: str = "community_busy") -> np.ndarray:
     if series == "ia_queue_wait":
         t, value = p["arrest_h"], p["ia_start_h"] - p["ia_request_h"]
     elif series == "first_session_wait":
-        t, value = p["caution_h"], (p["session1_h"] - p["caution_h"]) / 24.0
+        t, value = p["caution_h"], (p["session1_h"] - p["caution_h"]) / HOURS_PER_DAY
     else:
         raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
     ok = value.notna() & t.notna()
-    day = (t[ok] // 24).astype(int).to_numpy()
+    day = (t[ok] // HOURS_PER_DAY).astype(int).to_numpy()
     v = value[ok].to_numpy(float)
     inside = (day >= 0) & (day < days)
     sums = np.bincount(day[inside], weights=v[inside], minlength=days)

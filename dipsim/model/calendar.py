@@ -1,4 +1,4 @@
-"""Simulation time: one clock unit, the hour. t = 0 is Monday 00:00 of day 0.
+"""Simulation time: one clock unit, the hour. t = 0 is Monday 00:00 of day 0 (see :mod:`dipsim.time`).
 
 >>> day_index(25.0), weekday(25.0), hour_of_day(25.0)
 (1, 1, 1.0)
@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 import math
 
-HOURS_PER_DAY = 24.0
-HOURS_PER_WEEK = 168.0
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from ..time import DAY_NAMES, DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK
+
+__all__ = ["DAY_NAMES", "HOURS_PER_DAY", "HOURS_PER_WEEK", "Rota", "day_index", "hour_of_day", "weekday"]
 
 
 def day_index(t: float) -> int:
@@ -22,7 +22,7 @@ def day_index(t: float) -> int:
 
 
 def weekday(t: float) -> int:
-    return day_index(t) % 7
+    return day_index(t) % DAYS_PER_WEEK
 
 
 def hour_of_day(t: float) -> float:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from .calendar import HOURS_PER_DAY, Rota
+from ..time import HOURS_PER_DAY
+from .calendar import Rota
 
 ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
               "single_session", "assessment_education", "triage", "education", "group_education", "review",

@@ -17,6 +17,7 @@ import numpy as np
 from ..random import Streams
 from ..rules.offences import OFFENCE_GROUPS, OFFENCES
 from ..scenario.schema import OUTCOME_KEYS, Scenario
+from ..time import DAYS_PER_WEEK, HOURS_PER_DAY
 
 OFFENCE_CODES = tuple(OFFENCES)
 NON_USER = 0
@@ -91,8 +92,9 @@ def arrival_times(scenario: Scenario, streams: Streams, days: int) -> tuple[np.n
     dow = dow / dow.mean()
     hod = np.asarray(arr.hour_of_day, float)
     hod = hod / hod.sum()
-    hours = np.arange(days * 24)
-    shape = dow[(hours // 24) % 7] * hod[hours % 24]
+    per_day = int(HOURS_PER_DAY)
+    hours = np.arange(days * per_day)
+    shape = dow[(hours // per_day) % DAYS_PER_WEEK] * hod[hours % per_day]
     times, codes = [], []
     for code, name in enumerate(OFFENCE_CODES):
         rate = arr.arrests_per_day.get(name, 0.0)
@@ -147,7 +149,7 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
         "test_h": (sc.testing.hours_after_arrest, 1.0),
         "custody_h": (sc.assessment.custody_hours, 1.0),
         "ia_h": (sc.assessment.initial_minutes, 1 / 60),
-        "fa_delay_h": (sc.assessment.follow_up_days, 24.0),
+        "fa_delay_h": (sc.assessment.follow_up_days, HOURS_PER_DAY),
         "fa_h": (sc.assessment.follow_up_minutes, 1 / 60),
         "cps_h": (sc.decisions.cps_decision_hours, 1.0),
         "single_session_h": (sc.sessions.single_session_minutes, 1 / 60),
@@ -156,10 +158,10 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
         "education_h": (sc.sessions.education_minutes, 1 / 60),
         "review_h": (sc.sessions.review_minutes, 1 / 60),
         "no_show_h": (sc.compliance.no_show_minutes, 1 / 60),
-        "report_h": (sc.compliance.report_delay_days, 24.0),
-        "need_h": (sc.follow_up.assessed_need_days, 24.0),
+        "report_h": (sc.compliance.report_delay_days, HOURS_PER_DAY),
+        "need_h": (sc.follow_up.assessed_need_days, HOURS_PER_DAY),
         "contact_h": (sc.follow_up.contact_minutes, 1 / 60),
-        "voluntary_h": (sc.follow_up.voluntary_days, 24.0),
+        "voluntary_h": (sc.follow_up.voluntary_days, HOURS_PER_DAY),
         "callout_h": (sc.cjit.out_of_hours.callout_hours, 1.0),
     }
     for key, (d, scale) in dur.items():

@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..yamlfile import read_yaml_document
 from ..rules.menu import MENU_POLICIES
 from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
+from ..time import HOURS_PER_DAY
 from .distributions import PARAMS, Dist, check as check_dist
 from .schema import DAYS, OUTCOME_KEYS, POSITIVE_FOR, GroupSlot, Pool, Scenario, Shift
 
@@ -209,7 +210,7 @@ def _checked(v: float, check: str, source: str, path: tuple) -> float:
         raise _err(source, path, f"must be >= 0, got {v!r}")
     if check == "positive" and v <= 0:
         raise _err(source, path, f"must be > 0, got {v!r}")
-    if check == "hour" and not 0.0 <= v <= 24.0:
+    if check == "hour" and not 0.0 <= v <= HOURS_PER_DAY:
         raise _err(source, path, f"must be an hour of the day from 0 to 24, got {v!r}")
     if abs(v) > 1e9:
         raise _err(source, path, f"is too large to be meaningful: {v!r}")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..time import DAY_NAMES
 from .distributions import Dist
 
 FREE = "free parameter"
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS = DAY_NAMES
 PROFILE_KEYS = ("non_user", "profile_1", "profile_2", "profile_3", "profile_4")
 POSITIVE_FOR = ("cocaine_only", "opiates_only", "both")
 OUTCOME_KEYS = ("attended", "missed_with_notice", "missed_without_notice", "left_early",
