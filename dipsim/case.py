@@ -1,10 +1,11 @@
 """The case explainer: one person walked through the guidance, step by step, with citations.
 
-``dipsim case FILE.yaml [--json]`` reads a case file, walks the person through the
-*same* rule functions the simulation calls (:mod:`dipsim.rules`; nothing here
-re-implements a rule) and reports the disposal, the DIP Condition, the outcome,
+``dipsim case FILE.yaml [--json]`` reads a case file, walks the person along the
+*same* pathway the simulation runs (:func:`dipsim.pathway.pathway`, in a world that
+answers from the case file: :class:`dipsim.pathway_case.CaseWorld`; every decision is a
+rule of :mod:`dipsim.rules`) and reports the disposal, the DIP Condition, the outcome,
 the actions the agencies must take and every step with the section of the May 2008
-guidelines it rests on.
+guidelines it rests on. This module only reads and checks the file and renders the answer.
 
 Case file format (YAML; every key is optional except ``offender.offence``)
 ------------------------------------------------------------------------
@@ -55,8 +56,8 @@ Case file format (YAML; every key is optional except ``offender.offence``)
       questions: ["...", "..."]
       perspectives: [police, cps, cjit]
 
-Decision order (the simulation follows the same order)
-------------------------------------------------------
+Decision order (the one pathway's, which the simulation runs too)
+-----------------------------------------------------------------
 
 1. §2.1 statutory preconditions. Under 18: not eligible, stop. An adult who does not
    admit or against whom the evidence is insufficient still goes through testing and

@@ -194,13 +194,17 @@ def finish(w, i: int, terminal: str, disposal: str | None = None) -> None:
 
 
 def not_cautioned(w, i: int, disposal: str) -> None:
-    """An end without a DIP Conditional Caution: an arranged follow-up assessment goes ahead (§3.1)."""
-    if w.explaining and w.records.fa_outcome[i] == ARRANGED:
-        kept = rules.follow_up_assessment(True, False, bool(w.records.police_bail[i] == 1))
+    """An end without a DIP Conditional Caution (the disposal is also the terminal state): an
+    arranged follow-up assessment goes ahead as normal (§3.1)."""
+    r = w.records
+    if w.explaining and r.fa_outcome[i] == ARRANGED:
+        kept = rules.follow_up_assessment(True, False, bool(r.police_bail[i] == 1))
         w.step("follow_up_assessment", kept)
         if kept.value == "continue":
             w.act("required_assessment_continues")
-    finish(w, i, disposal)
+    r.terminal_state[i] = TERMINAL[disposal]  # as finish() does, without a second call per person
+    r.disposal[i] = DISPOSAL[disposal]
+    r.end_h[i] = w.env.now
 
 
 def initial_required_assessment(w, i: int):

@@ -1,9 +1,10 @@
 """Turn a simulated person back into a case file for the explainer.
 
 Feeding a simulated person's attributes and events to :func:`dipsim.case.explain`
-must give the simulation's disposal, condition and outcome: both walk the same
-rules (tests/test_case_agrees_with_simulation.py). Trainers can also draw real-looking
-cases from a run this way.
+gives the simulation's disposal, condition and outcome: both drive the one pathway
+(:func:`dipsim.pathway.pathway`), only the world answering its questions differs
+(tests/test_case_agrees_with_simulation.py checks that the case file carries every answer
+that matters). Trainers can also draw real-looking cases from a run this way.
 """
 
 from __future__ import annotations

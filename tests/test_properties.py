@@ -9,7 +9,7 @@ zero and large arrivals) but durations are bounded so that, given a CJIT with ti
 spare, everyone finishes well inside the model's drain period; ``days`` is short.
 
 The invariants (:func:`check_invariants`) are the model's own identities, read off
-``dipsim/model/pathway.py``: one terminal state and a matching disposal per arrest, the
+``dipsim/pathway.py``: one terminal state and a matching disposal per arrest, the
 Annex A boxes adding up, each branch taken only when its rule says so, and every
 person's clock running forwards (arrest <= test <= assessment <= release, referral <=
 CPS <= caution <= session 1 <= 2 <= 3 <= follow-up end <= report = end).

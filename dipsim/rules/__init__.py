@@ -1,7 +1,8 @@
 """The guidance's rules as pure functions, each returning a :class:`Decision` with its citation.
 
-No SimPy and no random numbers live here: the simulation (:mod:`dipsim.model`) and the
-case explainer (:mod:`dipsim.case`) both call these same functions, so they cannot disagree.
+No SimPy and no random numbers live here. The one pathway (:mod:`dipsim.pathway`) calls
+them in the order of Annex A; the simulation (:mod:`dipsim.model`) and the case explainer
+(:mod:`dipsim.case`) both drive that pathway, so they cannot disagree.
 """
 
 from .base import Decision

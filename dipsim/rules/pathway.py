@@ -1,7 +1,7 @@
 """The police's consideration before referring to the CPS (§4.1, §4.6.6 Steps 1-2, Annex A).
 
-Composes the single rules in the order the guidance applies them, so that the
-simulation and the case explainer take the same path. Pure: no SimPy, no randomness.
+Composes the single rules in the order the guidance applies them; the one pathway
+(:mod:`dipsim.pathway`) asks it. Pure: no SimPy, no randomness.
 """
 
 from __future__ import annotations
