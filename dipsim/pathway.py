@@ -5,9 +5,9 @@ only the *world* it runs in differs, and the world answers what the pathway asks
 
 * the clock (``w.env``): ``now`` and ``timeout(hours)`` - SimPy's environment in the
   simulation, a paper clock in a case (every wait ends at once);
-* a CJIT worker's time (``w.custody_worker_time``, ``w.appointment``), the drug test
-  (``w.drug_test``) and the follow-up contacts (``w.follow_up_contacts``): sub-generators
-  that yield SimPy events in the simulation and return at once in a case;
+* a CJIT worker's time (``w.custody_worker_time``, ``w.appointment``), the drug test's
+  result (``w.drug_test``) and the follow-up contacts (``w.follow_up_contacts``):
+  sub-generators that yield SimPy events in the simulation and return at once in a case;
 * the person (``w.people``, columns indexed by ``i``): facts (age, offence, record...),
   pre-drawn answers to the pathway's questions (consents? accepts the caution?) and
   durations; the simulation draws them up front, a case file states them;
@@ -79,7 +79,10 @@ def pathway(w, i: int):
 
     # §2.2: testing on arrest; the person stays in custody until released.
     test = rules.test_on_arrest(s.intensive, age, offence, p.inspector_authorises[i])
-    test_result = yield from w.drug_test(i, test)
+    if test.value:
+        test_result = yield from w.drug_test(i)
+    else:
+        test_result = p.result_without_test[i]  # "not_tested" (a case file gives its result whatever the rule)
     if explain:
         w.note("drug_test", test.rule, f"drug test: {test_result.replace('_', ' ')} ({test.detail})")
     r.release_h[i] = t0 + max(p.custody_h[i], env.now - t0)

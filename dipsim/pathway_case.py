@@ -93,7 +93,7 @@ class CaseWorld:
             "accepts_responsibility": off["accepts_responsibility"], "resident": off["resident_in_area"],
             "home_cjit_can_deliver": off["home_cjit_can_deliver"], "profile": profile or 0,
             "resides_in_england": off["resides_in_england"],
-            "inspector_authorises": ev["inspector_authorises"],
+            "inspector_authorises": ev["inspector_authorises"], "result_without_test": ev["drug_test"],
             "attends_initial_assessment": ev["attends_initial_assessment"],
             "needs_follow_up_assessment": False,  # an arranged one is on the record from the start
             "willing_voluntary": True,  # unwillingness is a refusal of consent (consents_to_share)
@@ -145,7 +145,7 @@ class CaseWorld:
         return [a for a in ACTIONS if a in self.actions]
 
     # -- the pathway's questions, answered from the case -----------------------------------------
-    def drug_test(self, i: int, test: Decision):
+    def drug_test(self, i: int):
         return _immediately(self.events["drug_test"])
 
     def custody_worker_time(self, i: int, hours: float, activity: str, priority: int):

@@ -59,6 +59,10 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
     }
 
 
+NOT_TESTED = ["not_tested"]
+"""Without a test on arrest there is no result."""
+
+
 class SimulatedArea:
     """The world of one replication: its clock, people, record, CJIT pools and group schedule."""
 
@@ -70,6 +74,7 @@ class SimulatedArea:
         self.settings = settings_of(scenario)
         self.people = Columns(cohort, answers(cohort, scenario))
         self.people.cps_condition = [None] * cohort.n  # the CPS sets no condition other than the menu's
+        self.people.result_without_test = NOT_TESTED * cohort.n
         self.records = records
         self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
         self.spawn = spawn
@@ -88,10 +93,8 @@ class SimulatedArea:
         return 1 + bisect.bisect_right(self._positive_for_cut, u)  # cuts ascend: the count of cuts <= u
 
     # -- time from the pathway's questions ------------------------------------------------------
-    def drug_test(self, i: int, test: rules.Decision):
+    def drug_test(self, i: int):
         """The test's result, some time after arrest: refused, positive (for which drugs) or negative."""
-        if not test.value:
-            return "not_tested"
         p, r, t = self.people, self.records, self.testing
         yield self.env.timeout(p.test_h[i])
         r.test_h[i] = self.env.now
