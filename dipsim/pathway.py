@@ -25,17 +25,18 @@ to SimPy: no layer between the pathway and the event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Generator, Protocol
 
 from . import rules
 from .pathway_record import (CONDITION_CODES, DISPOSALS, EVENT_CODES, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
-                             TERMINAL_STATES, VA_OUTCOMES, codes)
+                             TERMINAL_STATES, VA_OUTCOMES, PersonRecord, codes)
 from .rules.compliance import REVIEW_SESSIONS
 from .rules.eligibility import ADULT_AGE
 from .rules.offences import OFFENCE_NAMES
 from .scenario.schema import OUTCOME_KEYS
 from .time import HOURS_PER_DAY as H
 
-__all__ = ["PathwaySettings", "pathway", "POLICE_STEPS"]
+__all__ = ["PathwaySettings", "World", "pathway", "POLICE_STEPS"]
 
 TERMINAL, DISPOSAL, ROUTE = codes(TERMINAL_STATES), codes(DISPOSALS), codes(ROUTES)
 IA, VA, FA, STOP = codes(IA_OUTCOMES), codes(VA_OUTCOMES), codes(FA_OUTCOMES), codes(STOP_REASONS)
@@ -62,7 +63,38 @@ class PathwaySettings:
     follow_up_max_days: float | None  # the maximum the CPS sets on the Follow-Up Condition (§4.6.4)
 
 
-def pathway(w, i: int):
+class World(Protocol):
+    """What the pathway asks of the world it runs in (see the module docstring). The
+    simulation's is :class:`dipsim.model.world.SimulatedArea`; a case's is
+    :class:`dipsim.pathway_case.CaseWorld`."""
+
+    explaining: bool                  # keep every decision as a cited step?
+    env: Any                          # the clock: .now (hours) and .timeout(hours)
+    people: Any                       # per-person columns: facts, answers, durations (index by i)
+    records: PersonRecord             # the record the pathway writes
+    settings: PathwaySettings
+    never: Any                        # an event that never happens (the run ends first)
+
+    def drug_test(self, i: int) -> Generator: ...                  # returns the result
+    def custody_worker_time(self, i: int, hours: float, activity: str,
+                            priority: int) -> Generator: ...       # returns the start, or None if none came
+    def appointment(self, i: int, kind: str, event: str) -> Generator: ...   # returns the start, or None
+    def follow_up_contacts(self, i: int, period: rules.Decision | None) -> Generator: ...  # True/False/None
+    def follow_up_assessment(self, i: int) -> None: ...            # hold the arranged one when it falls due
+    def voluntary_engagement(self, i: int) -> None: ...            # §4.6.4, beside the pathway
+    # Explaining only:
+    def step(self, step: str, decision: rules.Decision, detail: str | None = None) -> None: ...
+    def note(self, step: str, rule: str, detail: str) -> None: ...
+    def act(self, action: str) -> None: ...
+    def condition_step(self, chosen: rules.Decision, condition: str) -> None: ...
+    def review_gap(self) -> None: ...
+    def session_step(self, n: int, total: int, kind: str, event: str, decision: rules.Decision,
+                     listed: bool) -> None: ...
+    def unused_events(self, rest: list[int], where: str) -> None: ...
+    def no_follow_up(self, condition: str) -> None: ...
+
+
+def pathway(w: World, i: int):
     """Person ``i`` from arrest to the end of the pathway, in the order of the Annex A process map."""
     p, r, s, env = w.people, w.records, w.settings, w.env
     explain = w.explaining
@@ -188,7 +220,7 @@ def _stop_reason(step: rules.Decision) -> str:
     return "out_of_area"
 
 
-def finish(w, i: int, terminal: str, disposal: str | None = None) -> None:
+def finish(w: World, i: int, terminal: str, disposal: str | None = None) -> None:
     """The end of the pathway: the terminal state, the disposal and the time."""
     r = w.records
     r.terminal_state[i] = TERMINAL[terminal]
@@ -196,7 +228,7 @@ def finish(w, i: int, terminal: str, disposal: str | None = None) -> None:
     r.end_h[i] = w.env.now
 
 
-def not_cautioned(w, i: int, disposal: str) -> None:
+def not_cautioned(w: World, i: int, disposal: str) -> None:
     """An end without a DIP Conditional Caution (the disposal is also the terminal state): an
     arranged follow-up assessment goes ahead as normal (§3.1)."""
     r = w.records
@@ -210,7 +242,7 @@ def not_cautioned(w, i: int, disposal: str) -> None:
     r.end_h[i] = w.env.now
 
 
-def initial_required_assessment(w, i: int):
+def initial_required_assessment(w: World, i: int):
     """§2.2, Annex A: a CJIT worker assesses the person in custody before release; he attends
     and remains, or fails; with no worker before release none takes place (Annex A note 2)."""
     p, r = w.people, w.records
@@ -239,7 +271,7 @@ def initial_required_assessment(w, i: int):
     return "attended"
 
 
-def voluntary_assessment(w, i: int):
+def voluntary_assessment(w: World, i: int):
     """§4.6.6 Step 1: a voluntary assessment with a CJIT worker; if none can be held before
     release the police draw on their knowledge (Annex A note 2)."""
     p, r = w.people, w.records
@@ -252,7 +284,7 @@ def voluntary_assessment(w, i: int):
     r.assessed_profile[i] = p.profile[i]
 
 
-def cps_decision(w, i: int, recommendation: rules.Decision):
+def cps_decision(w: World, i: int, recommendation: rules.Decision):
     """§4.6.6 Step 2: the police refer; the CPS decides after a delay. A decision after release
     from custody means police bail (§3.1)."""
     env, p, r = w.env, w.people, w.records
@@ -273,7 +305,7 @@ def cps_decision(w, i: int, recommendation: rules.Decision):
     return decision
 
 
-def administer_caution(w, i: int) -> None:
+def administer_caution(w: World, i: int) -> None:
     """§4.6.6 Step 3, Annex A note 3: the caution is administered; an arranged follow-up
     assessment is cancelled, unless the person is on police bail (§3.1)."""
     r = w.records
@@ -287,7 +319,7 @@ def administer_caution(w, i: int) -> None:
             w.act("cancel_follow_up_assessment" if kept.value == "cancel" else "required_assessment_continues")
 
 
-def deliver_sessions(w, i: int, condition: str):
+def deliver_sessions(w: World, i: int, condition: str):
     """§4.6.1-4.6.3, §5, §6, Annex C: the condition's sessions in order. Returns True if he
     attended them all, False on non-compliance, None if the CJIT could not deliver in this run."""
     env, p, r, s = w.env, w.people, w.records, w.settings
@@ -355,7 +387,7 @@ def deliver_sessions(w, i: int, condition: str):
     return True
 
 
-def follow_up_condition(w, i: int):
+def follow_up_condition(w: World, i: int):
     """§4.6.4: contacts for the period the worker assesses, within the CPS maximum; then perhaps
     voluntary engagement, which has no bearing on compliance."""
     p, r, s = w.people, w.records, w.settings
