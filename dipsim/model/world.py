@@ -29,6 +29,7 @@ HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in pl
 
 
 def settings_of(sc: Scenario) -> PathwaySettings:
+    """The parameters the pathway reads, from a scenario."""
     return PathwaySettings(
         intensive=sc.area.intensive, country=sc.area.country, menu_policy=sc.decisions.menu_policy,
         max_previous_convictions=sc.decisions.max_previous_convictions,
