@@ -61,6 +61,7 @@ class CapacityResult:
     screen: pd.DataFrame | None = None
     screen_level: int | None = None
     screen_n: int = 0
+    largest: int = 0                  # the level with the most rostered hours
 
     def report(self) -> str:
         """The answer and why, then one line of evidence per level."""
@@ -109,20 +110,38 @@ def capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: S
                            "a week"}
     extra = {**(sweep_kw.pop("extra_provenance", None) or {}), "capacity": prov}
     res = sweep(scenario, params, n, variants=variants, collector=collector, extra_provenance=extra, **sweep_kw)
+    result = from_sweep(res, list(params or {}), targets, confidence, meaning, years)
+    lv = result.levels
+    if screen and (result.flat or result.unreachable or result.answer is None):
+        why = [t for t in targets if str(t) in result.flat + result.unreachable] or targets
+        ref = result.answer["level"] if result.answer is not None else int(lv["level"].iloc[result.largest])
+        seed, days = res.provenance["seed"], res.provenance["days"]
+        backend = {k: sweep_kw[k] for k in ("backend", "scheduler", "workers", "batch_size") if k in sweep_kw}
+        result.screen = run_screen(res.scenarios[ref], list(dict.fromkeys(t.kpi for t in why)), n=screen_n,
+                                   seed=seed, days=days, collector=collector, skip=list(params or {}), **backend)
+        result.screen_level, result.screen_n = ref, screen_n
+    return result
+
+
+def from_sweep(res: SweepResult, params: Sequence[str], targets: Sequence[Target], confidence: float = 0.95,
+               meaning: str = "years", years: float = DEFAULT_YEARS) -> CapacityResult:
+    """The decision on a finished sweep (its ``results`` table is all that is read, besides the
+    cell scenarios for rostered hours: without them every level counts 0 hours): chains,
+    step-down, the answer, flags, flat and unreachable targets. No screen."""
     labels = res.label_columns
-    hours = [staff_hours_per_week(s) for s in res.scenarios]
+    hours = [staff_hours_per_week(s) for s in res.scenarios] if res.scenarios else [0.0] * len(res.cells)
     lv = res.cells[labels].copy() if labels else pd.DataFrame(index=[0])
     lv.insert(0, "level", range(len(lv)))
     lv["staff_hours_per_week"] = hours
     swept_sum = []
     for _, row in lv.iterrows():
         total = 0.0
-        for k in (params or {}):
+        for k in params:
             v = row[k]
             total += float(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else math.inf
         swept_sum.append(total)
     lv["_order"] = list(zip(hours, swept_sum, range(len(lv))))
-    dim = chain_dimension(lv, list(params or {}))
+    dim = chain_dimension(lv, list(params))
     groups = chains(lv, labels, dim)
     test_conf = 1 - (1 - confidence) / len(groups)
     ev = evaluate(res.results, labels, targets, test_conf, meaning, years)
@@ -165,14 +184,7 @@ def capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: S
     result = CapacityResult(answer, lv.drop(columns="_order"), ev, targets, res, confidence, labels, meaning, years,
                             test_conf, groups, decided_by, flags, flat, unreachable)
     ev.insert(list(ev.columns).index("level") + 1, "staff_hours_per_week", [hours[i] for i in ev["level"]])
-    if screen and (flat or unreachable or answer is None):
-        why = [t for t in targets if str(t) in flat + unreachable] or targets
-        ref = answer["level"] if answer is not None else max(range(len(lv)), key=lambda i: lv.iloc[i]["_order"])
-        seed, days = res.provenance["seed"], res.provenance["days"]
-        backend = {k: sweep_kw[k] for k in ("backend", "scheduler", "workers", "batch_size") if k in sweep_kw}
-        result.screen = run_screen(res.scenarios[ref], list(dict.fromkeys(t.kpi for t in why)), n=screen_n,
-                                   seed=seed, days=days, collector=collector, skip=list(params or {}), **backend)
-        result.screen_level, result.screen_n = ref, screen_n
+    result.largest = max(range(len(lv)), key=lambda i: lv.iloc[i]["_order"])
     return result
 
 

@@ -123,14 +123,16 @@ def explanation(result) -> list[str]:
             out.append(f"{t} is not shown at any level tried; the best is {_says(result, best, t, names[best])}.")
     if result.screen is not None and len(result.screen):
         ref = names[result.screen_level]
+        out.append(f"What drives them instead: a quick one-at-a-time screen of scenario parameters at {ref} "
+                   f"({result.screen_n} replications each, common random numbers; {RULE}; a screen, not a full "
+                   f"sensitivity analysis):")
         for kpi, g in result.screen.groupby("kpi", sort=False):
             top = g[np.isfinite(g["effect"])].head(3)
             if not len(top):
                 continue
             moves = ", then ".join(f"{r.parameter} ({_fmt(r.mean_low)} at {r.low}, {_fmt(r.mean_high)} at {r.high})"
                                    for r in top.itertuples())
-            out.append(f"What drives {kpi} (a quick one-at-a-time screen at {ref}, {result.screen_n} replications "
-                       f"each under common random numbers; {RULE}): it moves most with {moves}.")
+            out.append(f"- {kpi} moves most with {moves}.")
     if result.flags:
         out.append("Warning: the evidence is not monotone in staffing: " + "; ".join(f.text for f in result.flags) +
                    ". The step-down assumes more staff is no worse; check the levels or add replications.")
@@ -141,7 +143,7 @@ def format_capacity(result) -> str:
     """The answer and why, then the evidence: one line per level."""
     lines = []
     for s in explanation(result):
-        lines += textwrap.wrap(s, 100, subsequent_indent="  ") or [""]
+        lines += textwrap.wrap(s, 100, subsequent_indent="    " if s.startswith("- ") else "  ") or [""]
     lines.append("")
     labels = result.label_columns
     header = [*labels, "hours/wk"]
