@@ -180,15 +180,29 @@ def test_a_target_staffing_does_not_move_is_named_with_what_drives_it():
     res = capacity(sc, {"cjit.community.workers": list(range(1, 9))}, ["share_first_session_within_5d>=0.90"], 4,
                    days=40, meaning="mean", **SERIAL)
     target = "share_first_session_within_5d >= 0.9"
-    assert res.flat == [target]
+    assert res.flat == [target] and res.unreachable == [target] and res.answer is None   # 40 days, 4 years: short
     text = " ".join(res.report().split())
     assert "share_first_session_within_5d does not change across the levels tried" in text
-    top = res.screen[res.screen["kpi"] == "share_first_session_within_5d"].head(3)
-    assert "sessions.lead_days" in list(top["parameter"])
-    assert "share_first_session_within_5d moves most with" in text and "sessions.lead_days" in text
-    lead = top.set_index("parameter").loc["sessions.lead_days"]
+    assert f"{target} is not shown at any level tried" in text
+    top = res.screen[res.screen["kpi"] == "share_first_session_within_5d"]
+    assert top["parameter"].iloc[0] == "sessions.lead_days"      # the booking lead time moves it most, by far
+    assert "share_first_session_within_5d moves most with sessions.lead_days" in text
+    lead = top.iloc[0]
     assert lead["effect"] < 0 and (lead["low"], lead["high"]) == ("1", "3")    # a longer lead time: fewer within 5d
-    assert "Utilisation at the answer" in text or res.answer is None
+    assert res.screen_level == 7 and "cjit.community.workers" not in set(res.screen["parameter"])
+
+
+def test_the_answer_on_the_model_gives_utilisation_and_what_decided_it():
+    sc = load_scenario("urban_intensive")
+    res = capacity(sc, {W: [1, 2]}, ["share_ia_before_release>=0.5"], 14, days=20, screen=False, **SERIAL)
+    assert res.meaning == "years" and res.answer[W] == 1 and res.decided_by is None
+    assert res.evidence["years_met"].tolist() == [14, 14]     # 14 of 14 years just show 80% (bound 0.807)
+    at = res.sweep.results[res.sweep.results[W] == 1]
+    text = " ".join(res.report().split())
+    assert (f"Utilisation at the answer (mean over years, this pathway's work only): custody "
+            f"{100 * at['utilisation_custody'].mean():.0f}%") in text
+    assert "nothing below it was tried" in text and res.screen is None
+    assert list(res.levels["step_down"]) == ["answer", "passed"]
 
 
 # ---- bad input ---------------------------------------------------------------------------------------
