@@ -47,12 +47,13 @@ def _says(result, level: int, target, name: str) -> str:
             f"mean is {word} {_fmt(e['bound'])}")
 
 
-def _margin(result, level: int, target) -> float:
+def _margin(result, level: int, target) -> tuple[float, float]:
+    """Room at a level: (years meaning: bound on the share of years minus the share needed), then
+    the mean bound's room relative to the target (ties in years are common: n of n)."""
     e = _evidence(result, level, target)
-    if result.meaning == "years":
-        return float(e["years_bound"] - result.years)
     m = e["bound"] - target.value if target.side == "lower" else target.value - e["bound"]
-    return float(m / max(abs(target.value), 1e-9))
+    rel = float(m / max(abs(target.value), 1e-9)) if np.isfinite(m) else float("inf")
+    return (float(e["years_bound"] - result.years) if result.meaning == "years" else rel, rel)
 
 
 def explanation(result) -> list[str]:
