@@ -124,7 +124,7 @@ def explanation(result) -> list[str]:
             out.append(f"{t} is not shown at any level tried; the best is {_says(result, best, t, names[best])}.")
     if result.screen is not None and len(result.screen):
         ref = names[result.screen_level]
-        out.append(f"What drives them instead: a quick one-at-a-time screen of scenario parameters at {ref} "
+        out.append(f"What else moves these measures: a quick one-at-a-time screen of scenario parameters at {ref} "
                    f"({result.screen_n} replications each, common random numbers; {RULE}; a screen, not a full "
                    f"sensitivity analysis):")
         for kpi, g in result.screen.groupby("kpi", sort=False):
