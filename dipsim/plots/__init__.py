@@ -1,7 +1,8 @@
 """Plots for the notebooks and for reports: one place, reused, never copied.
 
 Every function draws with matplotlib onto ``ax`` (or ``axes``) when given, else onto a
-new figure, and returns the figure. Titles carry the scenario name; axes carry units.
+new figure, and returns the figure. Titles carry the scenario name; axes carry units. KPI
+labels and units come from the KPI registry (:mod:`dipsim.kpis`, via :func:`kpi_label`).
 
 Per-run plots take a :class:`dipsim.results.RunResult`:
 
@@ -28,7 +29,6 @@ Plots of an experiment's own result (:mod:`dipsim.experiment`):
 * :func:`precision` - relative CI half-width against replications (Hoad et al. 2010);
 * :func:`warmup` - the daily series and its MSER-5 truncation point; :func:`mser` - the statistic.
 """
-
 
 from ._common import PARAM_LABELS, kpi_label
 from .experiments import capacity, mser, precision, warmup
