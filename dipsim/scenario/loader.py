@@ -7,6 +7,7 @@ and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import math
@@ -41,11 +42,48 @@ MAPPING_KEYS = {
 def resolve_path(name: str | os.PathLike) -> Path:
     """A path as given, or a shipped scenario by bare name (``urban_intensive``)."""
     path = Path(name)
-    if not _exists(path) and path.suffix == "" and not path.parent.parts:
+    if not _exists(path) and _is_bare(path):
         shipped = SCENARIO_DIR / f"{path.name}.yaml"
         if _exists(shipped):
             return shipped
     return path
+
+
+def _is_bare(path: Path) -> bool:
+    return path.suffix == "" and not path.parent.parts and path.name not in ("", ".", "..")
+
+
+def shipped_names() -> list[str]:
+    """The scenarios shipped with dipsim, by the bare name the command line and ``extends`` accept."""
+    try:
+        return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    except OSError:
+        return []
+
+
+def _no_such_scenario(name: str) -> str:
+    """What to say about a bare name that is neither a file nor a shipped scenario."""
+    shipped = shipped_names()
+    close = difflib.get_close_matches(name, shipped, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"no such scenario file, nor a shipped scenario of that name (shipped: {', '.join(shipped)}){hint}"
+
+
+def _real(path: Path) -> Path:
+    """``path`` made absolute with links followed; a link loop is left for the reader to name (no RuntimeError)."""
+    return Path(os.path.realpath(path))
+
+
+def _parent_path(path: Path, parent: str) -> Path:
+    """The file ``extends: parent`` in ``path`` names: next to ``path`` (``.yaml`` optional), else a shipped
+    scenario by bare name."""
+    ppath = _real(path.parent / parent)
+    if not _exists(ppath) and not ppath.suffix:
+        if _exists(ppath.with_suffix(".yaml")) or not _is_bare(Path(parent)):
+            return ppath.with_suffix(".yaml")
+        shipped = SCENARIO_DIR / f"{parent}.yaml"
+        return shipped if _exists(shipped) else ppath.with_suffix(".yaml")
+    return ppath
 
 
 def _exists(path: Path) -> bool:
@@ -73,13 +111,13 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict:
         return data
     if not isinstance(parent, str) or not parent:
         raise InputError(path, "extends", f"must be a file name, got {_kind(parent)}")
-    ppath = (path.parent / parent).resolve()
-    if not _exists(ppath) and not ppath.suffix:
-        ppath = ppath.with_suffix(".yaml")
-    if ppath in _seen or ppath == path.resolve():
+    ppath = _parent_path(path, parent)
+    if ppath in _seen or ppath == _real(path):
         raise InputError(path, "extends", f"circular: {parent} extends back to this file")
+    if not _exists(ppath) and _is_bare(Path(parent)) and not ppath.is_symlink():
+        raise InputError(path, "extends", f"{parent}: {_no_such_scenario(parent)}")
     try:
-        base = load_raw(ppath, _seen + (path.resolve(),))
+        base = load_raw(ppath, _seen + (_real(path),))
     except InputError as exc:
         if exc.file == str(ppath) and exc.key is None:
             raise InputError(path, "extends", f"{parent}: {exc.message}") from None
@@ -100,6 +138,8 @@ def deep_merge(base: dict, override: dict) -> dict:
 def load_scenario(path: str | os.PathLike, overrides: dict | None = None) -> Scenario:
     """Load and validate a scenario file (``overrides``: dotted keys → values, e.g. from a sweep)."""
     p = resolve_path(path)
+    if not _exists(p) and _is_bare(p) and not p.is_symlink():
+        raise InputError(p, None, _no_such_scenario(str(p)))
     raw = load_raw(p)
     for dotted, value in (overrides or {}).items():
         raw = set_dotted(raw, dotted, value)
@@ -134,8 +174,7 @@ def _origin(path: Path, dotted: str) -> Path | None:
         parent = data.get("extends")
         if not isinstance(parent, str):
             return None
-        nxt = (path.parent / parent).resolve()
-        path = nxt if _exists(nxt) or nxt.suffix else nxt.with_suffix(".yaml")
+        path = _parent_path(path, parent)
     return None
 
 
