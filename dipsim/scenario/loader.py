@@ -200,13 +200,27 @@ _SCENARIO = TypeAdapter(Scenario)
 def build(raw: dict, source: str) -> Scenario:
     """Validate ``raw`` against the schema (:mod:`.schema`); defaults fill what is missing."""
     try:
-        return _SCENARIO.validate_python(raw)
+        return _plain(_SCENARIO.validate_python(raw))
     except ValidationError as exc:
         err = input_error(exc, source, transparent=set(PARAMS))
     if err.message.startswith("must be at most ") and (unit := _unit(err.key)):
         most, _, rest = err.message[len("must be at most "):].partition(",")
         err = InputError(err.file, err.key, f"must be at most {most} ({unit}),{rest}")
     raise err
+
+
+def _plain(obj: Any) -> Any:
+    """The same frozen objects, rebuilt attribute by attribute: pydantic hands over each object's
+    ``__dict__`` whole, which CPython reads more slowly than attributes set one by one (the
+    model reads scenario attributes in its hot loops)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, Dist):
+        new = object.__new__(type(obj))
+        for f in dataclasses.fields(obj):
+            object.__setattr__(new, f.name, _plain(getattr(obj, f.name)))
+        return new
+    if isinstance(obj, tuple):
+        return tuple(_plain(x) for x in obj)
+    return obj
 
 
 def _unit(dotted: str | None) -> str:
