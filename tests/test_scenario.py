@@ -221,7 +221,9 @@ def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path):
     from dipsim.case import load_case
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)  # reading it would block for ever
-    for load, path in ((load_scenario, fifo), (load_scenario, Path("/dev/zero")), (load_case, fifo)):
+    from dipsim.experiment.overrides import read_variants
+    for load, path in ((load_scenario, fifo), (load_scenario, Path("/dev/zero")), (load_case, fifo),
+                       (read_variants, fifo)):
         with pytest.raises(InputError) as err:
             load(path)
         assert err.value.file == str(path) and "not a regular file" in str(err.value)
@@ -249,3 +251,28 @@ def test_extends_through_a_symlink_loop_is_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dipsim", "run", str(tmp_path / "child.yaml"), "--days", "2",
                            "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_a_loaded_scenario_is_frozen_and_reads_like_before():
+    sc = load_scenario("urban_intensive")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sc.cjit.custody.workers = 9
+    assert isinstance(sc.cjit.custody.workers, int) and isinstance(sc.cjit.custody.shifts, tuple)
+    assert sc.assessment.custody_hours.kind == "lognormal" and sc.assessment.custody_hours.mean == 9.0
+    assert replace(sc, {"cjit.custody.workers": 5}).cjit.custody.workers == 5
+
+
+@pytest.mark.parametrize("raw,key,words", [
+    ({"sessions": {"group": {"schedule": [{"day": "funday", "hour": 14}]}}}, "sessions.group.schedule.0.day",
+     "must be one of mon, tue"),  # the model looks the day up by name
+    ({"sessions": {"triage_minutes": {"dist": "uniform", "low": -1, "high": 3}}}, "sessions.triage_minutes.low",
+     ">= 0"),
+    ({"sessions": {"triage_minutes": {"dist": "uniform", "low": 1}}}, "sessions.triage_minutes",
+     "uniform takes exactly low, high (missing high)"),
+    ({"sessions": {"triage_minutes": {"mean": 3}}}, "sessions.triage_minutes", "needs 'dist'"),
+    ({"cjit": {"custody": {"workers": 5000}}}, "cjit.custody.workers", "at most 1000 (workers or 'unlimited')"),
+])
+def test_schema_types_name_the_key_and_what_is_allowed(raw, key, words):
+    with pytest.raises(InputError) as err:
+        from_dict(raw, "x.yaml")
+    assert err.value.key == key and words in err.value.message, err.value.one_line()
