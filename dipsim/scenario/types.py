@@ -18,7 +18,7 @@ from .distributions import PARAMS, Dist, check as check_dist
 
 LARGEST = 1e9
 """No number in a scenario file may be larger than this (a typing slip, not an area)."""
-CHECKS = {"": {}, "nonneg": {"ge": 0}, "weights": {"ge": 0}, "shares": {"ge": 0, "le": 1}, "prob": {"ge": 0, "le": 1},
+CHECKS = {"": {}, "nonneg": {"ge": 0}, "weights": {"ge": 0}, "shares": {"ge": 0}, "prob": {"ge": 0, "le": 1},
           "positive": {"gt": 0}, "hour": {"ge": 0, "le": 24}}
 
 
