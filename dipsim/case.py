@@ -5,7 +5,8 @@
 answers from the case file: :class:`dipsim.pathway_case.CaseWorld`; every decision is a
 rule of :mod:`dipsim.rules`) and reports the disposal, the DIP Condition, the outcome,
 the actions the agencies must take and every step with the section of the May 2008
-guidelines it rests on. This module only reads and checks the file and renders the answer.
+guidelines it rests on. This module only renders the answer (the case file is read and
+checked by :mod:`dipsim.casefile`).
 
 Case file format (YAML; every key is optional except ``offender.offence``)
 ------------------------------------------------------------------------
@@ -90,20 +91,15 @@ was administered, else null. ``actions``: de-duplicated, in the order of :data:`
 from __future__ import annotations
 
 import json
-import math
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 
+from .casefile import load_case, normalise_case  # the case-file schema and reading
 from .errors import InputError
 from .pathway_case import ACTIONS, CONDITION_LABELS, CaseWorld
-from .yamlfile import read_yaml_document
-from .rules.compliance import SESSION_EVENTS
-from .rules.menu import CONDITIONS, MENU_POLICIES, PROFILES
-from .rules.offences import OFFENCE_NAMES
-from .rules.testing import TEST_RESULTS
+from .rules.menu import MENU_POLICIES
 
 __all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "normalise_case", "explain",
            "main_case"]
@@ -113,9 +109,6 @@ __all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "norma
 DISPOSALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
              "dip_conditional_caution")
 OUTCOMES = ("complied", "non_compliance_reported")
-COUNTRIES = ("england", "wales")
-FOLLOW_UP_EVENTS = ("complied", "not_complied")
-PERSPECTIVES = ("police", "cps", "cjit")
 DISPOSAL_LABELS = {
     "not_eligible": "not eligible for a Conditional Caution",
     "exit_no_drug_indication": "EXIT: no indication of drug misuse, no DIP Conditional Caution",
@@ -137,193 +130,6 @@ ACTION_LABELS = {
     "refer_onward": "refer onward / onto the CJIT caseload",
     "prosecution_considered": "the police consider prosecution for the original offence",
 }
-# --------------------------------------------------------------------------- the schema
-
-_REQUIRED = object()
-
-
-@dataclass(frozen=True)
-class _Field:
-    kind: str                      # bool | int | enum | profile | events | questions | perspectives | text
-    default: Any = None
-    nullable: bool = False
-    choices: tuple = ()
-    allowed: str = ""              # the "what is allowed" wording
-
-    def describe(self) -> str:
-        if self.allowed:
-            return self.allowed
-        base = {
-            "bool": "true or false",
-            "int": "a whole number >= 0",
-            "text": "a text string",
-            "questions": "a list of text strings",
-        }.get(self.kind) or "one of " + ", ".join(str(c) for c in self.choices)
-        return base + (" or null" if self.nullable else "")
-
-
-_SCHEMA: dict[str, dict[str, _Field]] = {
-    "area": {
-        "intensive": _Field("bool", True),
-        "country": _Field("enum", "england", choices=COUNTRIES),
-    },
-    "offender": {
-        "age": _Field("int", 25),
-        "offence": _Field("enum", _REQUIRED, choices=OFFENCE_NAMES),
-        "admits_offence": _Field("bool", True),
-        "sufficient_evidence": _Field("bool", True),
-        "previous_convictions": _Field("int", 0),
-        "recent_similar_offending": _Field("bool", False),
-        "known_drug_misuser": _Field("bool", False),
-        "resident_in_area": _Field("bool", True),
-        "home_cjit_can_deliver": _Field("bool", True),
-        "accepts_responsibility": _Field("bool", True),
-        "drug_use_profile": _Field("profile", None, nullable=True, choices=PROFILES,
-                                   allowed="an Annex B group 1, 2, 3 or 4, or null"),
-        "resides_in_england": _Field("bool", None, nullable=True,
-                                     allowed="true or false (default: true iff area.country is england)"),
-    },
-    "events": {
-        "drug_test": _Field("enum", "not_tested", choices=TEST_RESULTS),
-        "inspector_authorises": _Field("bool", False),
-        "attends_initial_assessment": _Field("bool", None, nullable=True),
-        "follow_up_assessment_arranged": _Field("bool", False),
-        "consents_to_share": _Field("bool", True),
-        "police_bail": _Field("bool", False),
-        "cps_authorises": _Field("bool", None, nullable=True),
-        "cps_condition": _Field("enum", None, nullable=True, choices=CONDITIONS),
-        "accepts_caution": _Field("bool", True),
-        "sessions": _Field("events", (), choices=SESSION_EVENTS,
-                           allowed="a list whose entries are each one of " + ", ".join(SESSION_EVENTS)),
-        "review_gap_days": _Field("int", None, nullable=True),
-        "follow_up": _Field("enum", None, nullable=True, choices=FOLLOW_UP_EVENTS),
-        "follow_up_max_days": _Field("int", None, nullable=True),
-        "follow_up_need_days": _Field("int", None, nullable=True),
-        "accepts_onward_referral": _Field("bool", None, nullable=True),
-    },
-    "card": {
-        "title": _Field("text", None, nullable=True),
-        "narrative": _Field("text", None, nullable=True),
-        "questions": _Field("questions", (), ),
-        "perspectives": _Field("perspectives", (), choices=PERSPECTIVES,
-                               allowed="a list whose entries are each one of " + ", ".join(PERSPECTIVES)),
-    },
-}
-SECTIONS = tuple(_SCHEMA)
-
-
-def _show(value: Any) -> str:
-    """A value as the user wrote it, for error messages (short, one line)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _check_value(file: str, key: str, spec: _Field, value: Any) -> Any:
-    """Validate one value against its field; returns it normalised (lists become lists)."""
-    def bad(what: str | None = None) -> InputError:
-        return InputError(file, key, f"expected {spec.describe()}, got {what or _show(value)}")
-
-    if value is None:
-        if spec.nullable:
-            return None
-        raise bad()
-    kind = spec.kind
-    if kind == "bool":
-        if type(value) is not bool:
-            raise bad()
-        return value
-    if kind == "int":
-        if type(value) is not int:
-            if isinstance(value, float) and math.isnan(value):
-                raise bad("NaN")
-            raise bad()
-        if value < 0:
-            raise bad()
-        return value
-    if kind == "profile":
-        if type(value) is not int or value not in spec.choices:
-            raise bad()
-        return value
-    if kind == "enum":
-        if not isinstance(value, str) or value not in spec.choices:
-            raise bad()
-        return value
-    if kind == "text":
-        if not isinstance(value, str):
-            raise bad()
-        return value
-    if kind in ("events", "perspectives", "questions"):
-        if not isinstance(value, (list, tuple)):
-            raise bad()
-        out = []
-        for i, item in enumerate(value):
-            if kind == "questions":
-                if not isinstance(item, str) or not item.strip():
-                    raise InputError(file, f"{key}[{i}]", f"expected a non-empty text string, got {_show(item)}")
-            elif not isinstance(item, str) or item not in spec.choices:
-                raise InputError(file, f"{key}[{i}]",
-                                 f"expected one of {', '.join(spec.choices)}, got {_show(item)}")
-            out.append(item)
-        return out
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def normalise_case(raw: Any, file: str = "<case>") -> dict:
-    """Validate a case mapping and fill every default; raise :class:`InputError` naming the key.
-
-    Returns a new dict ``{area, offender, events, card}`` with every key present.
-    """
-    if not isinstance(raw, dict):
-        raise InputError(file, None, f"expected a mapping with sections {', '.join(SECTIONS)}, "
-                                     f"got {type(raw).__name__ if raw is not None else 'nothing'}")
-    for section in raw:
-        if section not in _SCHEMA:
-            raise InputError(file, str(section), f"unknown section; allowed: {', '.join(SECTIONS)}")
-    case: dict[str, dict[str, Any]] = {}
-    for section, fields in _SCHEMA.items():
-        given = raw.get(section, {})
-        if not isinstance(given, dict):
-            raise InputError(file, section, f"expected a mapping of keys (write {{}} for all defaults), "
-                                            f"got {_show(given)}")
-        for key in given:
-            if key not in fields:
-                raise InputError(file, f"{section}.{key}", f"unknown key; allowed: {', '.join(fields)}")
-        out: dict[str, Any] = {}
-        for key, spec in fields.items():
-            dotted = f"{section}.{key}"
-            if key in given:
-                out[key] = _check_value(file, dotted, spec, given[key])
-            elif spec.default is _REQUIRED:
-                raise InputError(file, dotted, f"required; expected {spec.describe()}")
-            else:
-                out[key] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
-        case[section] = out
-    # Defaults that depend on other keys, and cross-key checks.
-    if case["offender"]["resides_in_england"] is None:
-        case["offender"]["resides_in_england"] = case["area"]["country"] == "england"
-    ev = case["events"]
-    if ev["follow_up_need_days"] is not None and ev["follow_up_max_days"] is None:
-        raise InputError(file, "events.follow_up_need_days",
-                         "needs events.follow_up_max_days: the CPS sets the maximum period (§4.6.4)")
-    return case
-
-
-# --------------------------------------------------------------------------- reading files
-
-def read_yaml(path: str | Path) -> Any:
-    """Read one YAML document, turning every failure into a one-line :class:`InputError`."""
-    return read_yaml_document(path, "case")
-
-
-def load_case(path: str | Path) -> dict:
-    """Read, validate and complete a case file (see the module docstring for the format)."""
-    return normalise_case(read_yaml(path), str(path))
-
-
 # --------------------------------------------------------------------------- the result
 
 @dataclass(frozen=True)

@@ -3,12 +3,16 @@ one-line :class:`~dipsim.errors.InputError` naming the file (and the key, for a 
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError
+
+MAX_BYTES = 2**20
+"""The largest input file read (1 MiB): a scenario, case or variants file is a few KiB."""
 
 
 class _DuplicateKey(Exception):
@@ -49,13 +53,24 @@ def read_yaml_document(path: str | Path, what: str) -> Any:
     except OSError as exc:  # e.g. a file name too long for the system
         raise InputError(file, None, f"cannot be read ({exc.strerror or exc}); expected a {what} file") from None
     if not exists:
+        if p.is_symlink():
+            raise InputError(file, None, f"is a broken symbolic link or a link loop, not a {what} file")
         raise InputError(file, None, f"no such {what} file (not found)")
     if is_dir:
         raise InputError(file, None, f"is a directory, not a {what} file (.yaml)")
     try:
-        data = p.read_bytes()
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would hang, /dev/zero never end
+            raise InputError(file, None, f"is not a regular file (a device, pipe or socket); expected a {what} file")
+        if info.st_size > MAX_BYTES:
+            raise InputError(file, None, f"is {info.st_size:,} bytes; a {what} file may be at most "
+                                         f"{MAX_BYTES // 2**20} MiB")
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # the file may have grown since stat
     except OSError as exc:
         raise InputError(file, None, f"cannot be read ({exc.strerror or exc}); expected a {what} file") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(file, None, f"is larger than {MAX_BYTES // 2**20} MiB; a {what} file may be at most that")
     if b"\x00" in data:
         raise InputError(file, None, "is a binary file, not UTF-8 YAML text")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,92 @@ def test_duplicate_key_in_a_scenario_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(path)
     assert err.value.key == "workers" and "duplicate key at line 4" in err.value.one_line()
+
+
+# --------------------------------------------------------------------------- reading input files safely
+
+def test_extends_accepts_a_shipped_scenario_by_bare_name(tmp_path):
+    (tmp_path / "mine.yaml").write_text("extends: welsh_intensive\ncjit: {community: {workers: 7}}\n")
+    sc = load_scenario(tmp_path / "mine.yaml")
+    shipped = load_scenario("welsh_intensive")
+    assert sc.cjit.community.workers == 7 and sc.area == shipped.area and sc.area.country == "wales"
+    # a file of that name next to the child still wins over the shipped one
+    (tmp_path / "welsh_intensive.yaml").write_text("area: {country: england}\n")
+    assert load_scenario(tmp_path / "mine.yaml").area.country == "england"
+
+
+@pytest.mark.parametrize("where", ["command line", "extends"])
+def test_a_wrong_scenario_name_lists_the_shipped_ones_and_suggests_the_closest(tmp_path, where):
+    if where == "command line":
+        with pytest.raises(InputError) as err:
+            load_scenario("urban_intensiv")
+        assert err.value.key is None
+    else:
+        (tmp_path / "mine.yaml").write_text("extends: urban_intensiv\n")
+        with pytest.raises(InputError) as err:
+            load_scenario(tmp_path / "mine.yaml")
+        assert err.value.key == "extends" and err.value.file == str(tmp_path / "mine.yaml")
+    line = err.value.one_line()
+    assert "county_non_intensive, urban_intensive, welsh_intensive" in line
+    assert "did you mean urban_intensive?" in line
+
+
+def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path):
+    from dipsim.case import load_case
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would block for ever
+    from dipsim.experiment.overrides import read_variants
+    for load, path in ((load_scenario, fifo), (load_scenario, Path("/dev/zero")), (load_case, fifo),
+                       (read_variants, fifo)):
+        with pytest.raises(InputError) as err:
+            load(path)
+        assert err.value.file == str(path) and "not a regular file" in str(err.value)
+
+
+def test_an_oversized_file_is_refused(tmp_path):
+    from dipsim.yamlfile import MAX_BYTES
+    big = tmp_path / "big.yaml"
+    big.write_text("# padding\n" * (MAX_BYTES // 10 + 1) + "days: 3\n")
+    with pytest.raises(InputError) as err:
+        load_scenario(big)
+    assert err.value.file == str(big) and "at most 1 MiB" in str(err.value)
+
+
+def test_extends_through_a_symlink_loop_is_one_line(tmp_path):
+    (tmp_path / "loop_a.yaml").symlink_to(tmp_path / "loop_b.yaml")
+    (tmp_path / "loop_b.yaml").symlink_to(tmp_path / "loop_a.yaml")
+    (tmp_path / "child.yaml").write_text("extends: loop_a.yaml\n")
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "child.yaml")
+    assert err.value.key == "extends" and "link loop" in err.value.one_line()
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "loop_a.yaml")
+    assert "link loop" in err.value.one_line()
+    proc = subprocess.run([sys.executable, "-m", "dipsim", "run", str(tmp_path / "child.yaml"), "--days", "2",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_a_loaded_scenario_is_frozen_and_reads_like_before():
+    sc = load_scenario("urban_intensive")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sc.cjit.custody.workers = 9
+    assert isinstance(sc.cjit.custody.workers, int) and isinstance(sc.cjit.custody.shifts, tuple)
+    assert sc.assessment.custody_hours.kind == "lognormal" and sc.assessment.custody_hours.mean == 9.0
+    assert replace(sc, {"cjit.custody.workers": 5}).cjit.custody.workers == 5
+
+
+@pytest.mark.parametrize("raw,key,words", [
+    ({"sessions": {"group": {"schedule": [{"day": "funday", "hour": 14}]}}}, "sessions.group.schedule.0.day",
+     "must be one of mon, tue"),  # the model looks the day up by name
+    ({"sessions": {"triage_minutes": {"dist": "uniform", "low": -1, "high": 3}}}, "sessions.triage_minutes.low",
+     ">= 0"),
+    ({"sessions": {"triage_minutes": {"dist": "uniform", "low": 1}}}, "sessions.triage_minutes",
+     "uniform takes exactly low, high (missing high)"),
+    ({"sessions": {"triage_minutes": {"mean": 3}}}, "sessions.triage_minutes", "needs 'dist'"),
+    ({"cjit": {"custody": {"workers": 5000}}}, "cjit.custody.workers", "at most 1000 (workers or 'unlimited')"),
+])
+def test_schema_types_name_the_key_and_what_is_allowed(raw, key, words):
+    with pytest.raises(InputError) as err:
+        from_dict(raw, "x.yaml")
+    assert err.value.key == key and words in err.value.message, err.value.one_line()

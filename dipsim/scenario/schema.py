@@ -7,11 +7,19 @@ generated from this module (``dipsim schema``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field, fields
+from types import MappingProxyType
 from typing import Any
 
+from pydantic import ConfigDict, model_validator
+from pydantic.dataclasses import dataclass
+
+from ..rules.menu import MENU_POLICIES
+from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
 from ..time import DAY_NAMES
+from ..validation import fail, kind, mapping_keys
 from .distributions import Dist
+from .types import spec_of, Bool, Days, Distribution, ListOf, Mapping, Numbers, OneOf, Real, Text, Whole, Workers
 
 FREE = "free parameter"
 DAYS = DAY_NAMES
@@ -19,20 +27,37 @@ PROFILE_KEYS = ("non_user", "profile_1", "profile_2", "profile_3", "profile_4")
 POSITIVE_FOR = ("cocaine_only", "opiates_only", "both")
 OUTCOME_KEYS = ("attended", "missed_with_notice", "missed_without_notice", "left_early",
                 "intoxicated", "unacceptable_behaviour")
+COUNTRIES = ("england", "wales")
+ARRANGEMENTS = ("callout", "next_shift", "none")
+MAX_CONTACTS = 1000
 
 
-def p(default: Any, unit: str, source: str, doc: str, check: str = "", length: int = 0, most: float = 0) -> Any:
-    """A scenario parameter: its default and how to document and validate it.
-
-    ``check``: ``prob`` (0-1), ``nonneg``, ``positive``, ``hour`` (0-24), ``weights``
-    (non-negative, positive sum), ``shares`` (probabilities summing to 1). ``most``: the
-    largest value that still describes a real area (0: no bound beyond the general 10^9),
-    so that a typing slip cannot exhaust memory or run for ever.
-    """
-    meta = {"unit": unit, "source": source, "doc": doc, "check": check, "length": length, "most": most}
+def p(default: Any, unit: str, source: str, doc: str) -> Any:
+    """A scenario parameter: its default and how to document it. How it is checked is its type
+    (:mod:`dipsim.scenario.types`): ``Real("prob")``, ``Whole(most=1000)``, ``Distribution``..."""
+    meta = {"unit": unit, "source": source, "doc": doc, "description": doc}
     if isinstance(default, (dict, list, Dist)) or hasattr(default, "__dataclass_fields__"):
         return field(default_factory=lambda d=default: _copy(d), metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def section(cls: type) -> type:
+    """A part of a scenario: a frozen (pydantic) dataclass, so reading its attributes costs what a plain
+    one does. Each field's metadata also records how its type checks it (``check``, ``length``, ``most``)."""
+    cls = dataclass(frozen=True, config=ConfigDict(extra="forbid"))(cls)
+    for f in fields(cls):
+        spec = spec_of(cls.__pydantic_fields__[f.name].rebuild_annotation())
+        f.metadata = MappingProxyType({**f.metadata, **spec.as_dict()})
+    return cls
+
+
+class _Section:
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        names = tuple(cls.__dataclass_fields__)
+        return mapping_keys(data, names, f"must be a mapping, got {kind(data)}",
+                            f"unknown key; allowed here: {', '.join(names)}")
 
 
 def _copy(d: Any) -> Any:
@@ -47,212 +72,227 @@ def dist(kind: str, **params: float) -> Dist:
     return Dist(kind, params)
 
 
-@dataclass(frozen=True)
-class Area:
-    country: str = p("england", "england | wales", "guidance §2.2",
+@section
+class Area(_Section):
+    country: OneOf(COUNTRIES) = p("england", "england | wales", "guidance §2.2",
                      "Restriction on Bail applies in England only (§2.2).")
-    intensive: bool = p(True, "bool", "guidance §2.2",
+    intensive: Bool = p(True, "bool", "guidance §2.2",
                         "DIP intensive area: testing on arrest and Required Assessment (§2.2).")
 
 
-@dataclass(frozen=True)
-class Arrivals:
-    arrests_per_day: dict = p(
+@section
+class Arrivals(_Section):
+    arrests_per_day: Mapping(OFFENCE_NAMES, Real("nonneg", most=10000)) = p(
         {"shoplifting": 2.5, "theft": 1.2, "burglary": 0.8, "robbery": 0.3, "vehicle_crime": 0.6,
          "fraud": 0.4, "begging": 0.1, "possession_class_a": 0.8, "possession_other": 1.0,
          "supply_class_a": 0.2, "violence": 2.0, "public_order": 1.5, "criminal_damage": 1.0},
         "arrests per day, by offence",
         "total trigger-offence arrests (6.9/day) sized to Hansard 29 Sep 2008: about 224,000 tests "
         "a year over 98 intensive BCUs (about 6.3 tests a day each); the offence split is a free parameter",
-        "Mean arrests a day of adults and under-18s for each offence (non-stationary Poisson).", "nonneg", most=10000)
-    day_of_week: tuple = p([0.95, 1.0, 1.0, 1.05, 1.15, 1.0, 0.85], "relative rate, mon..sun", FREE,
-                           "Day-of-week multipliers (normalised to mean 1).", "weights", 7)
-    hour_of_day: tuple = p([0.3, 0.25, 0.2, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 0.9, 1.1, 1.3,
+        "Mean arrests a day of adults and under-18s for each offence (non-stationary Poisson).")
+    day_of_week: Numbers(7, "weights") = p([0.95, 1.0, 1.0, 1.05, 1.15, 1.0, 0.85], "relative rate, mon..sun", FREE,
+                           "Day-of-week multipliers (normalised to mean 1).")
+    hour_of_day: Numbers(24, "weights") = p([0.3, 0.25, 0.2, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 0.9, 1.1, 1.3,
                             1.4, 1.5, 1.6, 1.7, 1.7, 1.6, 1.5, 1.4, 1.2, 1.0, 0.7, 0.5],
                            "relative rate, hours 0..23", FREE,
-                           "Hour-of-day weights (normalised to sum to 1 over the day).", "weights", 24)
+                           "Hour-of-day weights (normalised to sum to 1 over the day).")
 
 
-@dataclass(frozen=True)
-class People:
-    under_18_share: float = p(0.08, "probability", FREE, "Share of arrests aged under 18 (§2.1: adults only).", "prob")
-    admits_offence: float = p(0.7, "probability", FREE, "Admits the offence in a cautioned interview (§2.1).", "prob")
-    sufficient_evidence: float = p(0.9, "probability", FREE, "Sufficient evidence to charge (§2.1).", "prob")
-    with_record: float = p(0.7, "probability",
+@section
+class People(_Section):
+    under_18_share: Real("prob") = p(0.08, "probability", FREE, "Share of arrests aged under 18 (§2.1: adults only).")
+    admits_offence: Real("prob") = p(0.7, "probability", FREE, "Admits the offence in a cautioned interview (§2.1).")
+    sufficient_evidence: Real("prob") = p(0.9, "probability", FREE, "Sufficient evidence to charge (§2.1).")
+    with_record: Real("prob") = p(0.7, "probability",
                            "Skodbo et al. 2007 (Home Office RR2): about 70% of positives had a previous record",
-                           "Share with any previous conviction.", "prob")
-    mean_previous_convictions: float = p(6.0, "convictions", FREE,
-                                         "Mean previous convictions of those with a record (geometric, >= 1).",
-                                         "positive", most=1000)
-    recent_similar_offending: float = p(0.25, "probability", FREE,
-                                        "Recent offending of a similar nature (§4.1: prosecution preferred).", "prob")
-    drug_use_profile: dict = p(
+                           "Share with any previous conviction.")
+    mean_previous_convictions: Real("positive", most=1000) = p(6.0, "convictions", FREE,
+                                         "Mean previous convictions of those with a record (geometric, >= 1).")
+    recent_similar_offending: Real("prob") = p(0.25, "probability", FREE,
+                                        "Recent offending of a similar nature (§4.1: prosecution preferred).")
+    drug_use_profile: Mapping(OFFENCE_GROUPS, Numbers(5, "shares"), "all") = p(
         {"possession": (0.30, 0.35, 0.20, 0.10, 0.05),
          "low_level_acquisitive": (0.45, 0.05, 0.10, 0.10, 0.30),
          "non_acquisitive": (0.70, 0.15, 0.07, 0.05, 0.03),
          "serious": (0.45, 0.05, 0.08, 0.12, 0.30)},
         "shares of non_user, profile_1..profile_4 (sum 1)",
         "free parameter, set so that about 37% of tests are positive (Hansard 22 Jan 2008, 2006-07)",
-        "Annex B drug-use profile (1 recreational .. 4 funding use by crime) or non-user, by §4.1 offence group.",
-        "shares", 5)
-    known_drug_misuser: tuple = p([0.02, 0.15, 0.4, 0.5, 0.85], "probability for non_user, profile_1..4", FREE,
-                                  "Known to police or CJIT as a drug misuser (Annex A).", "prob", 5)
-    accepts_responsibility: float = p(0.85, "probability", FREE, "Accepts full responsibility (§4.1).", "prob")
-    resident_in_area: float = p(0.9, "probability", FREE, "Lives in this DAT area (§4.6.6 Step 1).", "prob")
-    home_cjit_can_deliver: float = p(0.6, "probability", FREE,
-                                     "For out-of-area residents: home CJIT can deliver and report (§4.6.6).", "prob")
+        "Annex B drug-use profile (1 recreational .. 4 funding use by crime) or non-user, by §4.1 offence group.")
+    known_drug_misuser: Numbers(5, "prob") = p([0.02, 0.15, 0.4, 0.5, 0.85], "probability for non_user, profile_1..4", FREE,
+                                  "Known to police or CJIT as a drug misuser (Annex A).")
+    accepts_responsibility: Real("prob") = p(0.85, "probability", FREE, "Accepts full responsibility (§4.1).")
+    resident_in_area: Real("prob") = p(0.9, "probability", FREE, "Lives in this DAT area (§4.6.6 Step 1).")
+    home_cjit_can_deliver: Real("prob") = p(0.6, "probability", FREE,
+                                     "For out-of-area residents: home CJIT can deliver and report (§4.6.6).")
 
 
-@dataclass(frozen=True)
-class Testing:
-    inspector_authorised_share: float = p(
+@section
+class Testing(_Section):
+    inspector_authorised_share: Real("prob") = p(
         0.007, "probability", "Hansard 29 Sep 2008: 1,232 of about 224,000 tests were inspector-authorised",
-        "Share of adult non-trigger arrests given an inspector-authorised test (§2.2).", "prob")
-    refusal_share: float = p(0.005, "probability", "Home Office pilot evaluation 2001-02: under 0.5% refuse",
-                             "Share of those tested who refuse.", "prob")
-    positive_given_profile: tuple = p(
+        "Share of adult non-trigger arrests given an inspector-authorised test (§2.2).")
+    refusal_share: Real("prob") = p(0.005, "probability", "Home Office pilot evaluation 2001-02: under 0.5% refuse",
+                             "Share of those tested who refuse.")
+    positive_given_profile: Numbers(5, "prob") = p(
         [0.03, 0.19, 0.49, 0.63, 0.83], "probability for non_user, profile_1..4",
         "free parameter, calibrated to 37% of tests positive (Hansard 22 Jan 2008, 2006-07)",
-        "Tests positive for opiates and/or cocaine, by profile (§2.2).", "prob", 5)
-    positive_for: dict = p({"cocaine_only": 0.52, "opiates_only": 0.15, "both": 0.33}, "shares (sum 1)",
+        "Tests positive for opiates and/or cocaine, by profile (§2.2).")
+    positive_for: Mapping(POSITIVE_FOR, Real("prob"), "shares") = p({"cocaine_only": 0.52, "opiates_only": 0.15, "both": 0.33}, "shares (sum 1)",
                            "Hansard 23 Oct 2003: one site, n=48 (low confidence)",
-                           "Which specified Class A drugs a positive test shows (§2.2).", "shares")
-    hours_after_arrest: Dist = p(dist("fixed", value=1.0), "hours", FREE, "Arrest to test result.")
+                           "Which specified Class A drugs a positive test shows (§2.2).")
+    hours_after_arrest: Distribution = p(dist("fixed", value=1.0), "hours", FREE, "Arrest to test result.")
 
 
-@dataclass(frozen=True)
-class Assessment:
-    custody_hours: Dist = p(dist("lognormal", mean=9.0, sd=5.0), "hours",
+@section
+class Assessment(_Section):
+    custody_hours: Distribution = p(dist("lognormal", mean=9.0, sd=5.0), "hours",
                             "Transform Justice (reported 2020): about 9 hours pre-charge custody on average",
                             "Time from arrest to release from custody; an initial assessment must happen before it.")
-    attends_and_remains: float = p(0.85, "probability",
+    attends_and_remains: Real("prob") = p(0.85, "probability",
                                    "calibrated so that 82% of those required are assessed (Skodbo et al. 2007, Tough Choices, 2006-07); "
                                    "the rest miss for lack of a worker before release",
-                                   "Attends and remains at the initial required assessment (Annex A).", "prob")
-    willing_voluntary: float = p(0.67, "probability",
+                                   "Attends and remains at the initial required assessment (Annex A).")
+    willing_voluntary: Real("prob") = p(0.67, "probability",
                                  "Skodbo et al. 2007: 67% assessed when voluntary",
-                                 "Willing to see a CJIT worker for a voluntary assessment (§4.6.6 Step 1).", "prob")
-    initial_minutes: Dist = p(dist("triangular", low=30, mode=45, high=90), "minutes", FREE,
+                                 "Willing to see a CJIT worker for a voluntary assessment (§4.6.6 Step 1).")
+    initial_minutes: Distribution = p(dist("triangular", low=30, mode=45, high=90), "minutes", FREE,
                               "CJIT worker time for an initial (required or voluntary) assessment in custody.")
-    follow_up_needed: tuple = p([0.1, 0.1, 0.4, 0.6, 0.9], "probability for non_user, profile_1..4", FREE,
-                                "The initial assessment arranges a follow-up assessment (§2.2).", "prob", 5)
-    follow_up_days: Dist = p(dist("uniform", low=4, high=8), "days", "guidance §2.2: 4-8 days later",
+    follow_up_needed: Numbers(5, "prob") = p([0.1, 0.1, 0.4, 0.6, 0.9], "probability for non_user, profile_1..4", FREE,
+                                "The initial assessment arranges a follow-up assessment (§2.2).")
+    follow_up_days: Distribution = p(dist("uniform", low=4, high=8), "days", "guidance §2.2: 4-8 days later",
                              "Initial to follow-up required assessment.")
-    follow_up_attends: float = p(0.7, "probability", FREE, "Attends the follow-up required assessment.", "prob")
-    follow_up_minutes: Dist = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
+    follow_up_attends: Real("prob") = p(0.7, "probability", FREE, "Attends the follow-up required assessment.")
+    follow_up_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "CJIT worker time for a follow-up assessment in the community.")
 
 
-@dataclass(frozen=True)
-class Decisions:
-    consent_to_share: float = p(0.9, "probability", FREE,
-                                "Gives written consent to share assessment information (Annex A note 1).", "prob")
-    max_previous_convictions: int = p(5, "convictions", FREE,
-                                      "Largest record the police read as 'limited' (§4.1).", "nonneg", most=1000)
-    cps_decision_hours: Dist = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
+@section
+class Decisions(_Section):
+    consent_to_share: Real("prob") = p(0.9, "probability", FREE,
+                                "Gives written consent to share assessment information (Annex A note 1).")
+    max_previous_convictions: Whole("nonneg", most=1000) = p(5, "convictions", FREE,
+                                      "Largest record the police read as 'limited' (§4.1).")
+    cps_decision_hours: Distribution = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
                                  "Police referral to CPS decision (§4.6.6 Step 2). Past release: police bail (§3.1).")
-    cps_authorises_if_recommended: float = p(0.9, "probability", FREE, "CPS authorises when police recommend (§4.5).", "prob")
-    cps_authorises_if_not_recommended: float = p(0.05, "probability", FREE,
-                                                 "CPS authorises against the recommendation, on the merits (§4.1).", "prob")
-    accepts_caution: float = p(0.85, "probability", FREE, "Accepts the offer (§4.6.6 Step 3).", "prob")
-    menu_policy: str = p("annex_b", "policy name", "guidance Annex B, §4.6.3",
+    cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises when police recommend (§4.5).")
+    cps_authorises_if_not_recommended: Real("prob") = p(0.05, "probability", FREE,
+                                                 "CPS authorises against the recommendation, on the merits (§4.1).")
+    accepts_caution: Real("prob") = p(0.85, "probability", FREE, "Accepts the offer (§4.6.6 Step 3).")
+    menu_policy: OneOf(tuple(MENU_POLICIES)) = p("annex_b", "policy name", "guidance Annex B, §4.6.3",
                          "Named menu policy: annex_b, three_sessions_for_all, no_follow_up, one_session_for_all.")
-    accepts_onward_referral: float = p(0.7, "probability", FREE,
-                                       "Agrees to an indicated onward referral after the review (Annex C session 3).", "prob")
+    accepts_onward_referral: Real("prob") = p(0.7, "probability", FREE,
+                                       "Agrees to an indicated onward referral after the review (Annex C session 3).")
 
 
-@dataclass(frozen=True)
-class GroupSlot:
-    day: str = p("wed", "mon..sun", FREE, "Day of the weekly group education session.")
-    hour: float = p(14.0, "hour of day", FREE, "Start hour.", "hour")
+@section
+class GroupSlot(_Section):
+    day: OneOf(DAYS) = p("wed", "mon..sun", FREE, "Day of the weekly group education session.")
+    hour: Real("hour") = p(14.0, "hour of day", FREE, "Start hour.")
 
 
-@dataclass(frozen=True)
-class Group:
-    enabled: bool = p(True, "bool", "guidance §4.6.3, Annex C session 2",
+@section
+class Group(_Section):
+    enabled: Bool = p(True, "bool", "guidance §4.6.3, Annex C session 2",
                       "Run session 2 as a group when enough people wait.")
-    min_size: int = p(3, "people", FREE, "Fewest people for a group session.", "positive", most=1000)
-    max_size: int = p(8, "people", FREE, "Most people in one group session.", "positive", most=1000)
-    facilitators: int = p(2, "workers", FREE, "CJIT workers running a group session.", "positive", most=100)
-    minutes: Dist = p(dist("fixed", value=120), "minutes", FREE, "Length of a group session.")
-    schedule: tuple = p([GroupSlot("wed", 14.0)], "list of {day, hour}", FREE, "Weekly group session slots.")
-    max_wait_days: float = p(14.0, "days", FREE,
-                             "Waiting longer than this for a group: seen 1:1 instead.", "nonneg", most=3650)
+    min_size: Whole("positive", most=1000) = p(3, "people", FREE, "Fewest people for a group session.")
+    max_size: Whole("positive", most=1000) = p(8, "people", FREE, "Most people in one group session.")
+    facilitators: Whole("positive", most=100) = p(2, "workers", FREE, "CJIT workers running a group session.")
+    minutes: Distribution = p(dist("fixed", value=120), "minutes", FREE, "Length of a group session.")
+    schedule: ListOf(GroupSlot, "day, hour") = p([GroupSlot("wed", 14.0)], "list of {day, hour}", FREE, "Weekly group session slots.")
+    max_wait_days: Real("nonneg", most=3650) = p(14.0, "days", FREE,
+                             "Waiting longer than this for a group: seen 1:1 instead.")
+
+    def __post_init__(self) -> None:
+        if self.min_size > self.max_size:
+            fail(f"must be <= max_size ({self.max_size}), got {self.min_size}", key="min_size")
 
 
-@dataclass(frozen=True)
-class Sessions:
-    lead_days: float = p(2.0, "days", FREE, "Caution to the earliest first appointment (§4.6.6 Step 3).",
-                         "nonneg", most=3650)
-    interval_days: float = p(7.0, "days", FREE, "Booking gap between one session and the next.", "nonneg", most=3650)
-    review_min_gap_days: float = p(3.0, "days", "guidance Annex C session 3: at least three days",
-                                   "Least gap between session 2 and the review.", "nonneg", most=3650)
-    single_session_minutes: Dist = p(dist("triangular", low=60, mode=75, high=120), "minutes", FREE,
+@section
+class Sessions(_Section):
+    lead_days: Real("nonneg", most=3650) = p(2.0, "days", FREE, "Caution to the earliest first appointment (§4.6.6 Step 3).")
+    interval_days: Real("nonneg", most=3650) = p(7.0, "days", FREE, "Booking gap between one session and the next.")
+    review_min_gap_days: Real("nonneg", most=3650) = p(3.0, "days", "guidance Annex C session 3: at least three days",
+                                   "Least gap between session 2 and the review.")
+    single_session_minutes: Distribution = p(dist("triangular", low=60, mode=75, high=120), "minutes", FREE,
                                      "One Session Condition (§4.6.1).")
-    assessment_education_minutes: Dist = p(dist("triangular", low=60, mode=90, high=120), "minutes", FREE,
+    assessment_education_minutes: Distribution = p(dist("triangular", low=60, mode=90, high=120), "minutes", FREE,
                                            "Two Session Condition, session 1 (§4.6.2).")
-    triage_minutes: Dist = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
+    triage_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                              "Session 1 triage, 1:1 (Annex C session 1).")
-    education_minutes: Dist = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
+    education_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "Session 2 education when held 1:1 (Annex C session 2).")
-    review_minutes: Dist = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
+    review_minutes: Distribution = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
                              "Review, 1:1 (Annex C session 3; two-session review §4.6.2).")
     group: Group = p(Group(), "mapping", "guidance Annex C session 2", "Group education.")
 
 
-@dataclass(frozen=True)
-class FollowUp:
-    cps_max_days: float = p(60.0, "days", "guidance §4.6.4 example: 'up to 2 months'",
-                            "Maximum follow-up period set by the CPS.", "nonneg", most=3650)
-    assessed_need_days: Dist = p(dist("uniform", low=14, high=90), "days", FREE,
+@section
+class FollowUp(_Section):
+    cps_max_days: Real("nonneg", most=3650) = p(60.0, "days", "guidance §4.6.4 example: 'up to 2 months'",
+                            "Maximum follow-up period set by the CPS.")
+    assessed_need_days: Distribution = p(dist("uniform", low=14, high=90), "days", FREE,
                                  "The worker's assessment of the follow-up needed (§4.6.4).")
-    contact_interval_days: float = p(7.0, "days", FREE, "Days between follow-up contacts.", "positive", most=3650)
-    contact_minutes: Dist = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
+    contact_interval_days: Real("positive", most=3650) = p(7.0, "days", FREE, "Days between follow-up contacts.")
+    contact_minutes: Distribution = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
                               "Worker time per follow-up contact.")
-    voluntary_continuation: float = p(0.3, "probability", FREE,
-                                      "Stays engaged voluntarily after the period (§4.6.4).", "prob")
-    voluntary_days: Dist = p(dist("uniform", low=30, high=90), "days", "guidance §4.6.4 example: 'another 3 months'",
+    voluntary_continuation: Real("prob") = p(0.3, "probability", FREE,
+                                      "Stays engaged voluntarily after the period (§4.6.4).")
+    voluntary_days: Distribution = p(dist("uniform", low=30, high=90), "days", "guidance §4.6.4 example: 'another 3 months'",
                              "Length of voluntary engagement.")
 
+    def __post_init__(self) -> None:
+        if self.cps_max_days / self.contact_interval_days > MAX_CONTACTS:
+            fail(f"gives more than {MAX_CONTACTS} contacts in the CPS maximum of {self.cps_max_days:g} days: "
+                 f"must be at least {self.cps_max_days / MAX_CONTACTS:g}, got {self.contact_interval_days:g}",
+                 key="contact_interval_days")
 
-@dataclass(frozen=True)
-class Compliance:
-    session_outcomes: dict = p(
+
+@section
+class Compliance(_Section):
+    session_outcomes: Mapping(OUTCOME_KEYS, Real("prob"), "shares") = p(
         {"attended": 0.82, "missed_with_notice": 0.06, "missed_without_notice": 0.08, "left_early": 0.02,
          "intoxicated": 0.015, "unacceptable_behaviour": 0.005},
-        "probabilities (sum 1)", FREE, "What happens at each appointment (§6).", "shares")
-    max_rearrangements: int = p(1, "appointments per session", FREE,
-                                "Re-arrangements after a missed appointment with notice (§6).", "nonneg", most=10)
-    no_show_minutes: Dist = p(dist("fixed", value=20), "minutes", FREE, "Worker time lost to a missed appointment.")
-    report_delay_days: Dist = p(dist("uniform", low=1, high=5), "days", FREE,
+        "probabilities (sum 1)", FREE, "What happens at each appointment (§6).")
+    max_rearrangements: Whole("nonneg", most=10) = p(1, "appointments per session", FREE,
+                                "Re-arrangements after a missed appointment with notice (§6).")
+    no_show_minutes: Distribution = p(dist("fixed", value=20), "minutes", FREE, "Worker time lost to a missed appointment.")
+    report_delay_days: Distribution = p(dist("uniform", low=1, high=5), "days", FREE,
                                 "Last session to the CJIT's written report to police (§4.6.6 Step 5).")
 
 
-@dataclass(frozen=True)
-class Shift:
-    days: tuple = p(["mon", "tue", "wed", "thu", "fri"], "mon..sun", FREE, "Days the shift runs.")
-    start: float = p(9.0, "hour of day", FREE, "Shift start.", "hour")
-    end: float = p(17.0, "hour of day", FREE, "Shift end (after start).", "hour")
+@section
+class Shift(_Section):
+    days: Days(DAYS) = p(["mon", "tue", "wed", "thu", "fri"], "mon..sun", FREE, "Days the shift runs.")
+    start: Real("hour") = p(9.0, "hour of day", FREE, "Shift start.")
+    end: Real("hour") = p(17.0, "hour of day", FREE, "Shift end (after start).")
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            fail(f"must be after start ({self.start:g}), got {self.end:g}", key="end")
 
 
-@dataclass(frozen=True)
-class Pool:
-    workers: Any = p(2, "workers or 'unlimited'", FREE,
-                     "CJIT workers on this rota ('unlimited': no waiting at all).", most=1000)
-    shifts: tuple = p([Shift()], "list of {days, start, end}", FREE, "When these workers are on duty.")
+@section
+class Pool(_Section):
+    workers: Workers(most=1000) = p(2, "workers or 'unlimited'", FREE,
+                     "CJIT workers on this rota ('unlimited': no waiting at all).")
+    shifts: ListOf(Shift, "days, start, end") = p([Shift()], "list of {days, start, end}", FREE, "When these workers are on duty.")
+
+    def __post_init__(self) -> None:
+        if self.workers != "unlimited" and self.workers > 0 and not self.shifts:
+            fail("workers need at least one shift", key="shifts")
 
 
-@dataclass(frozen=True)
-class OutOfHours:
-    arrangement: str = p("callout", "callout | next_shift | none", "guidance §4.6.6 Step 1",
+@section
+class OutOfHours(_Section):
+    arrangement: OneOf(ARRANGEMENTS) = p("callout", "callout | next_shift | none", "guidance §4.6.6 Step 1",
                          "Out of cover hours: a worker attends later (callout), the next shift sees the "
                          "person if still in custody (next_shift), or no assessment (none).")
-    callout_workers: int = p(1, "workers", FREE, "Workers on call at once.", "nonneg", most=1000)
-    callout_hours: Dist = p(dist("triangular", low=1, mode=2, high=4), "hours", FREE, "Time for the on-call worker to arrive.")
+    callout_workers: Whole("nonneg", most=1000) = p(1, "workers", FREE, "Workers on call at once.")
+    callout_hours: Distribution = p(dist("triangular", low=1, mode=2, high=4), "hours", FREE, "Time for the on-call worker to arrive.")
 
 
-@dataclass(frozen=True)
-class Cjit:
+@section
+class Cjit(_Section):
     custody: Pool = p(Pool(2, (Shift(("mon", "tue", "wed", "thu", "fri"), 8.0, 20.0),
                                Shift(("sat", "sun"), 10.0, 18.0))),
                       "mapping", FREE, "Workers covering the custody suite.")
@@ -261,13 +301,12 @@ class Cjit:
     out_of_hours: OutOfHours = p(OutOfHours(), "mapping", "guidance §4.6.6 Step 1", "Local out-of-hours arrangement.")
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str = p("unnamed area", "text", "", "Area name shown in reports and plots.")
-    description: str = p("", "text", "", "What this scenario represents.")
-    seed: int = p(2008, "integer", "", "Scenario seed: streams are spawned from it and the replication.", "nonneg")
-    days: int = p(365, "days", "", "Days of arrests simulated (people then run to the end of their pathway).",
-                  "nonneg", most=36500)
+@section
+class Scenario(_Section):
+    name: Text = p("unnamed area", "text", "", "Area name shown in reports and plots.")
+    description: Text = p("", "text", "", "What this scenario represents.")
+    seed: Whole("nonneg") = p(2008, "integer", "", "Scenario seed: streams are spawned from it and the replication.")
+    days: Whole("nonneg", most=36500) = p(365, "days", "", "Days of arrests simulated (people then run to the end of their pathway).")
     area: Area = p(Area(), "mapping", "", "Area type.")
     arrivals: Arrivals = p(Arrivals(), "mapping", "", "Arrests.")
     people: People = p(People(), "mapping", "", "Who is arrested.")
