@@ -523,6 +523,8 @@ class TestTargeting:
     def test_bad_arguments(self):
         with pytest.raises(ValueError, match="assessment"):
             drug_use_suitability(2, 0, "possession", profile_source="hearsay")
+        with pytest.raises(ValueError, match="police_knowledge"):
+            drug_use_suitability(None, 0, "possession", profile_source="hearsay")
         with pytest.raises(ValueError, match="possession"):
             drug_use_suitability(2, 0, "jaywalking")
         with pytest.raises(ValueError, match="1, 2, 3, 4"):

@@ -60,6 +60,7 @@ def police_consideration(*, consents_to_share: bool, test_result: str, offence_n
       not recommend gets the alternative disposal here, at the police stage.
 
     ``refers_on_merits`` is the police's judgement (§4.1) to refer despite a record that weighs against.
+    ``prosecute_offences`` must be a tuple (the decisions are remembered by argument).
     """
     steps: list[Decision] = []
     names: list[str] = []

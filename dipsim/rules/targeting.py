@@ -48,6 +48,7 @@ def _targeting(who: str, profile: int | None, previous_convictions: int, offence
                exceptional_reason: bool, profile_source: str) -> Decision:
     if offence_group not in OFFENCE_GROUPS:
         raise ValueError(f"unknown offence group {offence_group!r}; allowed: {', '.join(OFFENCE_GROUPS)}")
+    source = _source(profile_source)
     if profile is None:
         return Decision(True, "Annex A note 2",
                         "no Annex B profile known (no assessment, and the police's knowledge of the individual "
@@ -55,7 +56,7 @@ def _targeting(who: str, profile: int | None, previous_convictions: int, offence
     if profile not in _GROUP_LABEL:
         raise ValueError(f"unknown Annex B profile {profile!r}; allowed: 1, 2, 3, 4 or none")
     rule = f"Annex B profile {profile}"
-    seen = f"group {profile}, {_GROUP_LABEL[profile]}, from {_source(profile_source)}"
+    seen = f"group {profile}, {_GROUP_LABEL[profile]}, from {source}"
     if profile == 1:
         return Decision(True, rule, f"{seen}: the prime target group")
     if profile in (2, 3):
