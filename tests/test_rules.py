@@ -188,7 +188,7 @@ class TestFollowUpAssessment:
         d = follow_up_assessment(True, True, True)
         assert vr(d) == ("cancel", "Annex A note 3")
         assert "no exception for bail" in d.detail
-        assert "another reading" in d.detail and "discussion" in d.detail
+        assert "Another reading" in d.detail and "discussion" in d.detail
 
     @rests_on("In circumstances where the offender is given police bail the Required Assessment process should "
               "continue as normal.")
@@ -196,7 +196,7 @@ class TestFollowUpAssessment:
         d = follow_up_assessment(True, False, True)
         assert vr(d) == ("continue", "§3.1")
         assert "police bail" in d.detail and "no caution yet" in d.detail
-        assert "another reading" in d.detail
+        assert "Another reading" in d.detail
 
     @rests_on("If the CPS do not authorise a Conditional Caution – DIP Condition or the offenders refuses to "
               "accept it then the Required Assessment process should continue as normal.")
@@ -318,7 +318,7 @@ class TestEligibility:
     def test_without_the_local_policy_the_guidance_does_not_exclude_them(self, name):
         d = offence_suitability(name, ())
         assert vr(d) == (True, "§4.1")
-        assert "nor excluded" in d.detail and "not relatively minor" in d.detail
+        assert "nor excluded" in d.detail and "not a 'relatively minor' offence" in d.detail
 
     def test_local_policy_may_name_any_offence(self):
         assert vr(offence_suitability("shoplifting", ("shoplifting",))) == (False, "§2.1")

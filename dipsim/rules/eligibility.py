@@ -48,7 +48,7 @@ def offence_suitability(offence_name: str,
     return Decision(True, "§4.1",
                     f"{o.label}: not among the offences §4.1 names as indicating suitability, nor excluded by it "
                     "(acquisitive crime that may be caused by drug use is to be considered): for the police and "
-                    "CPS on the merits, and not relatively minor (Annex B group 4)")
+                    "CPS to weigh on the merits; not a 'relatively minor' offence in Annex B group 4's sense")
 
 
 @memo_recent(4096)  # a record can run to thousands of convictions: a bounded cache

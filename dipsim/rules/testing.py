@@ -57,9 +57,9 @@ def initial_assessment(attends_and_remains: bool | None) -> Decision:
 
 
 _BAIL_READINGS = (
-    "§3.1's 'where the offender is given police bail the Required Assessment process should continue as "
-    "normal' is read here as covering the bail period, before any caution exists; another reading keeps the "
-    "follow-up for bailed offenders even after the caution (a point for discussion)")
+    "Reading: §3.1's 'where the offender is given police bail the Required Assessment process should continue "
+    "as normal' covers the bail period, before any caution exists. Another reading keeps the follow-up for "
+    "bailed offenders even after the caution: a point for discussion")
 
 
 @memo
@@ -75,7 +75,7 @@ def follow_up_assessment(arranged: bool, caution_administered: bool, police_bail
     if not arranged:
         return Decision("none", "§2.2", "no follow-up assessment arranged")
     if caution_administered:
-        extra = (f"; he had been on police bail, and note 3 makes no exception for bail ({_BAIL_READINGS})"
+        extra = (f". He had been on police bail: note 3 makes no exception for bail. {_BAIL_READINGS}"
                  if police_bail else "")
         return Decision("cancel", "Annex A note 3",
                         "DIP CC administered and recorded on the MG14: cancel the arranged follow-up assessment"
@@ -83,7 +83,7 @@ def follow_up_assessment(arranged: bool, caution_administered: bool, police_bail
     if police_bail:
         return Decision("continue", "§3.1",
                         "on police bail awaiting the CPS decision, no caution yet: the Required Assessment "
-                        f"process continues as normal and the follow-up is held if it falls due ({_BAIL_READINGS})")
+                        f"process continues as normal and the follow-up is held if it falls due. {_BAIL_READINGS}")
     return Decision("continue", "§3.1",
                     "no DIP CC administered (not authorised, declined or not offered): the Required Assessment "
                     "process continues as normal")
