@@ -22,7 +22,7 @@ VARIANTS = [
                          "compliance.max_rearrangements": 2, "cjit.custody.workers": 1,
                          "cjit.out_of_hours.arrangement": "none"}),
     ("urban_intensive", {"decisions.menu_policy": "three_sessions_for_all", "assessment.custody_hours": 2.0,
-                         "decisions.cps_authorises_if_not_recommended": 0.5}),
+                         "decisions.refer_on_merits": 0.5}),
 ]
 
 
@@ -80,7 +80,7 @@ def _value(record, column):
 
 def test_explaining_a_simulated_person_writes_his_simulated_record():
     scenario = load_scenario("urban_intensive")
-    people = run(scenario, days=150).people
+    people = run(scenario, days=400).people  # only police-recommended cases reach the CPS (§4.6.6 Step 2)
     sample = _sample(people)
     sample = sample[sample["terminal_state"] != "in_progress"]
     d = scenario.decisions
