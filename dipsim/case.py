@@ -90,10 +90,9 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 
 from .errors import InputError
@@ -110,8 +109,7 @@ from .rules.menu import CONDITION_SECTION, CONDITIONS, MENU_POLICIES, PROFILES
 from .rules.offences import OFFENCE_NAMES
 from .rules.testing import TEST_RESULTS
 
-__all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "normalise_case", "explain",
-           "main_case"]
+__all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "normalise_case", "explain"]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -619,23 +617,3 @@ def _unused_events(w: _Walk, rest: list[str], where: str) -> None:
     if rest:
         w.note("unused_session_events", "§4.6.6 Step 4",
                f"{len(rest)} session event(s) {where} are not used: {', '.join(rest)}")
-
-
-# --------------------------------------------------------------------------- the command
-
-def main_case(path: str, as_json: bool, out: TextIO | None = None, *, menu_policy: str = "annex_b",
-              max_previous_convictions: int = 5, max_rearrangements: int = 1) -> int:
-    """``dipsim case FILE.yaml [--json]``: print the explanation; return 0.
-
-    :class:`InputError` propagates (the CLI prints its one line on stderr, exit 2).
-    """
-    out = sys.stdout if out is None else out
-    case = load_case(path)
-    result = explain(case, menu_policy=menu_policy, max_previous_convictions=max_previous_convictions,
-                     max_rearrangements=max_rearrangements)
-    if as_json:
-        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        title = case["card"]["title"] or f"Case {path}"
-        out.write(result.to_text(title))
-    return 0

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..scenario import Scenario
 from .kpis import KpiCollector, collector_for, staff_hours_per_week
 from .stats import one_sided_bound, t_interval
@@ -45,14 +45,14 @@ class Target:
         """``"share_ia_before_release>=0.95"`` (also ``<=``, ``>``, ``<``)."""
         m = TARGET.match(text)
         if not m:
-            raise InputError("--target", None, f"expected KPI>=VALUE or KPI<=VALUE (e.g. utilisation_custody<=0.85), "
+            raise ParameterError("targets", f"expected KPI>=VALUE or KPI<=VALUE (e.g. utilisation_custody<=0.85), "
                                                f"got {text!r}")
         try:
             value = float(m.group(3))
         except ValueError:
-            raise InputError("--target", m.group(1), f"the target value must be a number, got {m.group(3)!r}") from None
+            raise ParameterError("targets", f"the target value must be a number, got {m.group(3)!r}", m.group(1)) from None
         if not math.isfinite(value):
-            raise InputError("--target", m.group(1), f"the target value must be finite, got {m.group(3)!r}")
+            raise ParameterError("targets", f"the target value must be finite, got {m.group(3)!r}", m.group(1))
         return cls(m.group(1), m.group(2), value)
 
     @property
@@ -106,11 +106,11 @@ def capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: S
     """
     targets = [t if isinstance(t, Target) else Target.parse(t) for t in targets]
     if not targets:
-        raise InputError("--target", None, "give at least one target, e.g. share_ia_before_release>=0.95")
+        raise ParameterError("targets", "give at least one target, e.g. share_ia_before_release>=0.95")
     if not params and not variants:
-        raise InputError("--param", None, "give the staffing levels to try, e.g. cjit.custody.workers=1:6")
+        raise ParameterError("params", "give the staffing levels to try, e.g. cjit.custody.workers=1:6")
     if not 0.5 <= confidence < 1:
-        raise InputError("--confidence", None, f"must be in [0.5, 1), got {confidence}")
+        raise ParameterError("confidence", f"must be in [0.5, 1), got {confidence}")
     collector = collector_for([t.kpi for t in targets], collector)
     prov = {"targets": [str(t) for t in targets], "confidence": confidence,
             "rule": "a target is met when the one-sided confidence bound of the mean over replications "
@@ -120,7 +120,7 @@ def capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: S
     res = sweep(scenario, params, n, variants=variants, collector=collector, extra_provenance=extra, **sweep_kw)
     missing = [t.kpi for t in targets if t.kpi not in res.results.columns]
     if missing:
-        raise InputError("--target", missing[0], "no such KPI (see the columns of a replicate or sweep table)")
+        raise ParameterError("targets", "no such KPI (see the columns of a replicate or sweep table)", missing[0])
     labels = res.label_columns
     ev = evaluate(res.results, labels, targets, confidence)
     hours = [staff_hours_per_week(s) for s in res.scenarios]

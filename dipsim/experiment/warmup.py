@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..scenario import Scenario
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .sweep import resolve_run
@@ -54,7 +54,7 @@ def daily_series(result, series: str = "community_busy") -> np.ndarray:
     elif series == "first_session_wait":
         t, value = p["caution_h"], (p["session1_h"] - p["caution_h"]) / 24.0
     else:
-        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+        raise ParameterError("series", f"must be one of {', '.join(SERIES)}, got {series!r}")
     ok = value.notna() & t.notna()
     day = (t[ok] // 24).astype(int).to_numpy()
     v = value[ok].to_numpy(float)
@@ -87,7 +87,7 @@ def mser(y, batch: int = 5, max_fraction: float = 0.5) -> MserResult:
     """MSER-``batch`` truncation point of the series ``y`` (NaN filled forward, then backward)."""
     y = pd.Series(np.asarray(y, float)).ffill().bfill().to_numpy()
     if batch < 1:
-        raise InputError("--batch", None, f"must be >= 1, got {batch}")
+        raise ParameterError("batch", f"must be >= 1, got {batch}")
     k = len(y) // batch
     if k < 2 or not np.all(np.isfinite(y)):
         raise InputError("mser", None, f"needs at least {2 * batch} finite observations, got {len(y)}")
@@ -115,7 +115,7 @@ def warmup(scenario: Scenario, n: int = 5, series: str = "community_busy", *, da
            scheduler: Any = None, workers: int | None = None, progress: bool | None = None) -> WarmupResult:
     """Run ``n`` replications, average their daily ``series`` and find its MSER-5 truncation."""
     if series not in SERIES:
-        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+        raise ParameterError("series", f"must be one of {', '.join(SERIES)}, got {series!r}")
     check_backend(backend, scheduler)
     seed, days = resolve_run(scenario, n, seed, days)
     jobs = [Job(scenario, seed, r, days) for r in range(n)]
