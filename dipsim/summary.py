@@ -28,7 +28,7 @@ def format_summary(result: RunResult) -> str:
         f"(scenario {pv['scenario_hash'][:12]})",
         "",
         "Annex A funnel",
-        f"  arrests                                  {_n(k['arrests']):>8}   ({k['arrests_per_day']:.1f} a day)",
+        f"  arrests                                  {_n(k['arrests']):>8}   ({_f(k['arrests_per_day'], 'a day')})",
         f"  tested on arrest (§2.2)                  {_n(k['tests']):>8}   positive {_pct(k['share_tests_positive'])}",
         f"  required initial assessments             {_n(k['required_assessments']):>8}   assessed {_pct(k['share_required_assessed'])}",
         f"    attended / failed / no worker          {_n(k['ia_attended']):>8}   {_n(k['ia_failed'])} / {_n(k['ia_missed_no_worker'])}",

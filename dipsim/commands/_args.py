@@ -163,8 +163,10 @@ def check_kpis(names: Sequence[str], scenario: Scenario, coll, option: str = "--
     known = known_kpis(scenario, coll)
     for k in names:
         if k not in known:
-            raise InputError(option, k, f"no such KPI{did_you_mean(k, known)} (every KPI is a column of "
-                                        "replicate's replications table; see docs/experiments.md)")
+            main = [n for n in known if not n.startswith("busy_") or n.endswith("_all_h")]
+            hint = did_you_mean(k, known) or (f"; one of {', '.join(main)}, or busy_POOL_ACTIVITY_h "
+                                              "(hours by activity, e.g. busy_custody_triage_h)")
+            raise InputError(option, k, f"no such KPI{hint}")
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:

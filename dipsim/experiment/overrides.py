@@ -69,7 +69,7 @@ def _suggest(exc: InputError) -> str:
     if not exc.key or "no such" not in exc.message or "did you mean" in exc.message:
         return ""
     close = difflib.get_close_matches(str(exc.key), scenario_keys(), n=3, cutoff=0.75)
-    return f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"; did you mean {' or '.join(close)}?" if close else " (every key: dipsim schema)"
 
 
 def grid(params: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
