@@ -88,7 +88,6 @@ was administered, else null. ``actions``: de-duplicated, in the order of :data:`
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -20,7 +20,7 @@ import argparse
 import json
 
 from ..errors import InputError
-from . import _args as x, _format as text
+from . import _args as x
 from ..experiment.capacity import Target, capacity
 from ..experiment.overrides import collect_variants, parse_params
 from ..experiment.sweep import atomic_table, write_provenance

@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..results import run
 from ..scenario import Scenario
 

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..scenario import Scenario
 from .kpis import KpiCollector, collector_for, staff_hours_per_week
 from .stats import one_sided_bound, t_interval

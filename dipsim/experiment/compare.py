@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..scenario import Scenario
 from .kpis import KpiCollector
 from .overrides import policy_variants

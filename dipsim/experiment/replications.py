@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..io import OutputDir, atomic_write_text, output_dir
 from ..scenario import Scenario, to_yaml
 from .backends import DEFAULT_BACKEND, check_backend

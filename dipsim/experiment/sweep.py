@@ -26,7 +26,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .. import __version__
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..io import atomic_table, atomic_write_text, output_dir, write_json
 from ..scenario import Scenario, scenario_hash, to_yaml
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
