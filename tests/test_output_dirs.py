@@ -188,6 +188,7 @@ def test_resume_force_and_other_commands(tmp_path, capsys):
     assert "dipsim run, not sweep" in one_line_error(2, capsys.readouterr().err)
     assert main([*sweep, "--resume", "--force"]) == 2
     assert main([*RUN, "--force"]) == 2  # --force needs --out
+    assert main([*RUN, "--out", ""]) == 2  # not the current directory by accident
     assert main([*sweep, "--force"]) == 0  # replaces the run's files with the sweep's
     names = {p.name for p in out.iterdir()}
     assert "people.parquet" not in names and {"cells", "results.parquet", MANIFEST} <= names

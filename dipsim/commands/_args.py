@@ -177,6 +177,8 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 def output_options(args, command: str) -> dict[str, Any]:
     """What :class:`dipsim.io.OutputDir` needs from the output options."""
+    if args.out is not None and not args.out.strip():
+        raise InputError("--out", None, "is empty: give a directory (--out . for this one)")
     if getattr(args, "resume", False) and not args.out:
         raise InputError("--resume", None, "needs --out DIR (the run to continue)")
     if args.force and not args.out:
