@@ -142,12 +142,14 @@ class OutputDir:
 
     def _claim(self) -> None:
         p = self.path
+        if not os.access(p, os.W_OK | os.X_OK):  # found now, not after the runs
+            raise InputError(p, None, "cannot write in this directory (permission denied): choose another --out")
         manifest = read_manifest(p)
         self._clean_debris(manifest)
         others = sorted(e.name for e in os.scandir(p) if e.name != MANIFEST)
         if manifest is None:
             if others or (p / MANIFEST).exists():
-                shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+                shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "") or f"{MANIFEST}, damaged"
                 raise InputError(p, None, f"holds files dipsim did not write ({shown}): dipsim never deletes "
                                           "or mixes with them; choose a new or empty directory for --out")
             return
