@@ -101,16 +101,19 @@ def test_days_zero_follows_the_schema(capsys):
     assert code == 2 and "from 1 to" in err
 
 
-def test_a_broken_pipe_ends_quietly():
+@pytest.mark.parametrize("command", [["replicate", "-n", "2"], ["compare", "--policy", "annex_b", "--policy",
+                                                                "no_follow_up", "-n", "2"]])
+def test_a_broken_pipe_ends_quietly_and_keeps_the_results(command, tmp_path):
     read, write = os.pipe()
     os.close(read)  # the reader has gone before anything is written
     try:
-        proc = subprocess.run([sys.executable, "-m", "dipsim", "replicate", "-n", "2", "--days", "3",
-                               "--backend", "serial"], stdout=write, stderr=subprocess.PIPE, text=True,
+        proc = subprocess.run([sys.executable, "-m", "dipsim", *command, "--days", "3", "--backend", "serial",
+                               "--out", str(tmp_path / "res")], stdout=write, stderr=subprocess.PIPE, text=True,
                               cwd=ROOT, timeout=300)
     finally:
         os.close(write)
     assert proc.returncode == 141 and proc.stderr == "", proc.stderr
+    assert (tmp_path / "res" / "provenance.json").exists() and (tmp_path / "res" / "summary.csv").exists()
 
 
 def test_piped_into_head():

@@ -53,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(args, scenario, variants, kpis, res, od) -> None:
     prov = {**res.provenance, **x.provenance_extra(args)}
+    if od is not None:  # written before anything is printed: a closed pipe cannot lose them
+        with od.staging() as tmp:
+            atomic_table(res.replications, tmp / f"replications.{args.format}")
+            atomic_table(res.differences, tmp / "differences.csv")
+            atomic_table(res.summary, tmp / "summary.csv")
+            atomic_write_text(tmp / "scenario.yaml", to_yaml(scenario))
+            write_provenance(tmp / "provenance.json", prov)
     d = res.differences
     shown = d[d["kpi"].isin(kpis)] if kpis else d[d["significant"]]
     print(f"{scenario.name}: {len(variants)} variants x {args.n} replications of {prov['days']} days, "
@@ -66,10 +73,4 @@ def _report(args, scenario, variants, kpis, res, od) -> None:
             view[c] = view[c].map(text.fmt_value)
         print(text.text_table(view))
     if od is not None:
-        with od.staging() as tmp:
-            atomic_table(res.replications, tmp / f"replications.{args.format}")
-            atomic_table(res.differences, tmp / "differences.csv")
-            atomic_table(res.summary, tmp / "summary.csv")
-            atomic_write_text(tmp / "scenario.yaml", to_yaml(scenario))
-            write_provenance(tmp / "provenance.json", prov)
         print(f"\nResults written to {args.out}/")

@@ -83,12 +83,13 @@ def _replicate(args, scenario, kw: dict, kpis: list, coll, od) -> int:
         print(_precision_text(pr))
     else:
         result = replicate(scenario, args.n or 10, seed=args.seed, days=days, collector=coll, **kw)
+    if od is not None:  # written before the summary is printed: a closed pipe cannot lose them
+        write_replications(result, od, scenario, args.format, extra_tables, extra_prov)
     show = kpis or list(text.DEFAULT_SHOW)
     print(f"{scenario.name}: {len(result.replications)} replications of {days} days, seed "
           f"{result.provenance['seed']}" + (f", KPIs after a {coll.warmup_days}-day warm-up" if coll.warmup_days else ""))
     print(text.summary_text(result.summary, show))
     if od is not None:
-        write_replications(result, od, scenario, args.format, extra_tables, extra_prov)
         print(f"\nResults written to {args.out}/")
     return 0
 
