@@ -73,7 +73,7 @@ def test_sweep_resume_and_capacity_and_compare(tmp_path):
     cap = tmp_path / "cap"
     r = dipsim("capacity", "urban_intensive", "--param", "cjit.custody.workers=1:2",
                "--target", "share_ia_before_release>=0.5", "--target", "share_first_session_within_10d>=0.1",
-               "--target", "utilisation_custody<=0.85", "-n", "3", "--days", "15", "--backend", "serial",
+               "--target", "utilisation_custody<=0.85", "-n", "3", "--days", "15", "--backend", "serial", "--mean",
                "--out", str(cap))
     assert r.returncode == 0, r.stderr
     assert "Answer: cjit.custody.workers = 1" in r.stdout
@@ -81,8 +81,8 @@ def test_sweep_resume_and_capacity_and_compare(tmp_path):
     assert answer["answer"]["cjit.custody.workers"] == 1
     ev = pd.read_csv(cap / "evidence.csv")
     assert len(ev) == 2 * 3 and {"mean", "lower", "upper", "bound", "met"} <= set(ev.columns)
-    r = dipsim("capacity", "urban_intensive", "--param", "cjit.custody.workers=1", "--target",
-               "share_ia_before_release>=1.5", "-n", "2", "--days", "5", "--backend", "serial")
+    r = dipsim("capacity", "urban_intensive", "--param", "cjit.custody.workers=1:2", "--target",
+               "share_ia_before_release>=1.5", "-n", "2", "--days", "5", "--backend", "serial", "--no-screen")
     assert r.returncode == 1 and "No level" in r.stdout
 
     cmp_out = tmp_path / "cmp"

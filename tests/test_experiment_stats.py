@@ -150,7 +150,7 @@ def test_capacity_rule_uses_the_one_sided_bound_not_the_mean():
     rows = []
     for level, values in ((0, [0.80, 0.85, 0.82]), (1, [0.90, 1.00, 0.93]), (2, [0.97, 0.98, 0.975])):
         rows += [{"workers": level, "replication": r, "share": v} for r, v in enumerate(values)]
-    ev = evaluate(pd.DataFrame(rows), ["workers"], [Target.parse("share>=0.95")])
+    ev = evaluate(pd.DataFrame(rows), ["workers"], [Target.parse("share>=0.95")], meaning="mean")
     assert list(ev["met"]) == [False, False, True]
     assert ev.loc[1, "mean"] > 0.93 and ev.loc[1, "bound"] < 0.95
     t = Target.parse("utilisation_custody <= 0.85")

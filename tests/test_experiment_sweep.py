@@ -114,7 +114,7 @@ def test_capacity_picks_the_smallest_level_meeting_targets_on_an_mmc_case():
     sc = mmc_scenario(1.4, 60.0, 1, days=60)
     assert mmc(1.4, 1.0, 2).wq > 0.5 > mmc(1.4, 1.0, 3).wq
     res = capacity(sc, {"cjit.custody.workers": [1, 2, 3, 4]},
-                   ["utilisation_custody<=0.85", "mean_wait_ia_queue_h<=0.5"], 5, **SERIAL)
+                   ["utilisation_custody<=0.85", "mean_wait_ia_queue_h<=0.5"], 5, meaning="mean", **SERIAL)
     assert res.answer is not None and res.answer["cjit.custody.workers"] == 3
     assert res.answer["staff_hours_per_week"] == 3 * 168 + 4 * 40   # custody 24/7 + the community pool's 4 x 40 h
     lv = res.levels.set_index("cjit.custody.workers")
@@ -122,7 +122,8 @@ def test_capacity_picks_the_smallest_level_meeting_targets_on_an_mmc_case():
     assert not lv.loc[1, "utilisation_custody met"] and lv.loc[2, "utilisation_custody met"]
     assert not lv.loc[2, "mean_wait_ia_queue_h met"]
     assert "Answer: cjit.custody.workers = 3" in res.report()
-    none = capacity(sc, {"cjit.custody.workers": [1, 2]}, ["mean_wait_ia_queue_h<=0.5"], 3, **SERIAL)
+    none = capacity(sc, {"cjit.custody.workers": [1, 2]}, ["mean_wait_ia_queue_h<=0.5"], 3, meaning="mean",
+                    **SERIAL)
     assert none.answer is None and "No level" in none.report()
 
 
@@ -130,7 +131,8 @@ def test_capacity_with_rota_alternatives_and_a_derived_kpi(default_scenario):
     variants = {"weekdays": {}, "seven_days": {"cjit.community.shifts": [
         {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": 9, "end": 17}]}}
     res = capacity(default_scenario, {"cjit.community.workers": [1, 2]},
-                   ["share_first_session_within_3d>=0.8"], 3, variants=variants, days=DAYS, **SERIAL)
+                   ["share_first_session_within_3d>=0.8"], 3, variants=variants, days=DAYS, meaning="mean",
+                   **SERIAL)
     assert "share_first_session_within_3d" in res.sweep.results.columns
     # custody: 2 workers x 76 h a week; community: 1 or 2 workers x 40 h (weekdays) or 56 h (seven days)
     assert sorted(res.levels["staff_hours_per_week"]) == [152 + 40, 152 + 56, 152 + 80, 152 + 112]
@@ -167,7 +169,7 @@ def test_plots_draw(default_scenario):
     from dipsim import plots
 
     sc = mmc_scenario(1.4, 60.0, 1, days=20)
-    cap = capacity(sc, {"cjit.custody.workers": [2, 3]}, ["utilisation_custody<=0.85"], 3, **SERIAL)
+    cap = capacity(sc, {"cjit.custody.workers": [2, 3]}, ["utilisation_custody<=0.85"], 3, meaning="mean", **SERIAL)
     assert plots.capacity(cap) is not None
     assert plots.sweep_curve(cap.sweep.summary, "cjit.custody.workers", "utilisation_custody") is not None
     c = compare(default_scenario, ["annex_b", "one_session_for_all"], 3, days=20, **SERIAL)

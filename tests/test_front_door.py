@@ -96,7 +96,7 @@ def test_days_zero_follows_the_schema(capsys):
     assert _schema("days")["check"] == "nonneg"  # a scenario may have 0 days: so may `run`
     code, out, err = run_main(["run", "--days", "0"], capsys)
     assert code == 0, err
-    assert "nan" not in out and "(-)" in out
+    assert "nan" not in out.lower()
     code, _, err = run_main(["replicate", "--days", "0"], capsys)  # an experiment needs a day
     assert code == 2 and "from 1 to" in err
 
@@ -130,7 +130,7 @@ def test_piped_into_head():
     (["replicate", "--kpi", "share_ia_befor_release", "-n", "2", "--days", "2"],
      "did you mean share_ia_before_release?"),
     (["capacity", "--param", "cjit.custody.workers=1:2", "--target", "utilisaton_custody<=0.8", "-n", "2",
-      "--days", "2"], "--target: utilisaton_custody: no such KPI; did you mean utilisation_custody"),
+      "--days", "2"], "--target: utilisaton_custody: no such KPI; close matches: utilisation_custody"),
     (["replicate", "--kpi", "zzz", "-n", "2", "--days", "2"], "no such KPI; one of arrests, "),
     (["replicate", "--warmup-days", "5", "--days", "3", "-n", "2"], "dipsim: error: --warmup-days: must be"),
     (["compare", "--policy", "annex_b", "--policy", "no_follow_up", "--baseline", "other", "-n", "2", "--days", "2"],

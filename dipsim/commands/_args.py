@@ -27,6 +27,7 @@ FLAGS = {
     "confidence": "--confidence", "baseline": "--baseline", "kpis": "--kpi", "precision": "--precision",
     "k_limit": "--k-limit", "max_n": "--max-n", "series": "--series", "backend": "--backend",
     "scheduler": "--scheduler", "workers": "--workers", "batch_size": "--batch-size",
+    "years": "--years",
 }
 
 

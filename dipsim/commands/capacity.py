@@ -1,13 +1,16 @@
-"""Find the smallest staffing that meets every target with 95% confidence.
+"""Find the smallest staffing shown to meet every target with 95% confidence, and say why.
 
 --param KEY=VALUES: the staffing levels to try (e.g. cjit.custody.workers=1:6; several
 params make a grid); --variant / --variants: alternatives such as rotas. --target
 "KPI>=VALUE" or "KPI<=VALUE" (repeatable), e.g. share_ia_before_release>=0.95,
-share_first_session_within_10d>=0.90, utilisation_custody<=0.85. A target is met when the
-one-sided 95% confidence bound of the KPI's mean over replications is on its right side.
-The answer is the level with the fewest rostered CJIT hours a week meeting every target.
+share_first_session_within_10d>=0.90, utilisation_custody<=0.85. By default a target is
+met when at least --years (0.8) of simulated years meet it, shown by a one-sided
+Clopper-Pearson bound; with --mean, when the one-sided bound of the mean over years is on
+its right side. Levels are tested from the largest down, stopping at the first failure.
+The answer is the passing level with the fewest rostered CJIT hours a week.
 
-Prints the answer and its evidence (every level: mean, 95% CI and bound per target).
+Prints the answer, what decided it, utilisation at the answer, targets staffing does not
+move (with a quick screen of the parameters that do), then every level's evidence.
 Exit status 1 if no level tried meets every target. With --out DIR (resumable like
 sweep, and like it refusing a directory holding anything but dipsim's results): results,
 summary.csv, cells.csv, levels.csv, evidence.csv, answer.json, scenario.yaml,
@@ -21,7 +24,7 @@ import json
 
 from ..errors import InputError
 from . import _args as x
-from ..experiment.capacity import Target, capacity
+from ..experiment.capacity import DEFAULT_YEARS, Target, capacity
 from ..experiment.overrides import collect_variants, parse_params
 from ..experiment.sweep import atomic_table, write_provenance
 from ..io import atomic_write_text, output_dir
@@ -39,6 +42,14 @@ def add_arguments(p) -> None:
                    help="a target, KPI>=VALUE or KPI<=VALUE (repeatable)")
     p.add_argument("--confidence", type=x.number(0.5, 1, open_high=True), default=0.95,
                    help="one-sided confidence level (default 0.95)")
+    meaning = p.add_mutually_exclusive_group()
+    meaning.add_argument("--years", type=x.number(0, 1, open_low=True, open_high=True), default=DEFAULT_YEARS,
+                         metavar="SHARE", help="a target is met when at least this share of simulated years meet "
+                                               f"it (default {DEFAULT_YEARS:g})")
+    meaning.add_argument("--mean", action="store_true",
+                         help="a target is met when the mean over simulated years meets it (instead of --years)")
+    p.add_argument("--no-screen", action="store_true",
+                   help="skip the quick screen of scenario parameters for targets staffing does not move")
     x.add_run_options(p, 20, "replications per level (default 20)")
     x.add_backend_options(p)
     x.add_output_options(p, resumable=True)
@@ -55,21 +66,24 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--param", None, "give the staffing levels to try, e.g. --param cjit.custody.workers=1:6")
     out = x.output_options(args, NAME)
     coll = x.collector(args, [t.kpi for t in targets])
-    x.check_kpis([t.kpi for t in targets], scenario, coll, "--target")
     kw = x.backend_kwargs(args)
-    with output_dir(args.out, **out) as od:
+    with output_dir(args.out, **out) as od:  # claimed (and locked) before the runs
         res = capacity(scenario, params, targets, args.n, variants=variants or None, confidence=args.confidence,
+                       meaning="mean" if args.mean else "years", years=args.years, screen=not args.no_screen,
                        collector=coll, seed=args.seed, days=args.days, out=od, fmt=args.format,
                        extra_provenance=x.provenance_extra(args), **kw)
-        print(res.report())
-        if od is not None:
+        if od is not None:  # written before the report is printed: a closed pipe cannot lose them
             with od.staging() as tmp:
                 atomic_table(res.levels, tmp / "levels.csv")
                 atomic_table(res.evidence, tmp / "evidence.csv")
                 atomic_write_text(tmp / "answer.json", json.dumps(
-                    {"answer": res.answer, "targets": [str(t) for t in targets], "confidence": args.confidence},
+                    {"answer": res.answer, "targets": [str(t) for t in targets], "confidence": args.confidence,
+                     "meaning": res.meaning, **({"years": res.years} if res.meaning == "years" else {}),
+                     "explanation": res.explanation()},
                     indent=2, sort_keys=True, default=str) + "\n")
                 write_provenance(tmp / "provenance.json", {**res.sweep.provenance, "kind": "capacity",
                                                            "answer": res.answer})
-            print(f"\nResults written to {args.out}/")
+    print(res.report())
+    if od is not None:
+        print(f"\nResults written to {args.out}/")
     return 0 if res.answer is not None else 1
