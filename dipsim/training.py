@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from .case import (ACTION_LABELS, CONDITION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain,
                    load_case)
@@ -34,7 +32,7 @@ from .rules.compliance import NON_COMPLIANT_EVENTS
 from .rules.menu import has_follow_up, sessions
 from .rules.offences import OFFENCES
 
-__all__ = ["PARAMETERS", "Card", "build_pack", "load_cards", "main_training", "render_pack", "stale_files",
+__all__ = ["PARAMETERS", "Card", "build_pack", "load_cards", "render_pack", "stale_files",
            "training_root"]
 
 PARAMETERS = {"menu_policy": "annex_b", "max_previous_convictions": 5, "max_rearrangements": 1}
@@ -327,32 +325,3 @@ def build_pack(cases_dir: str | Path, out_dir: str | Path) -> list[str]:
         (out / rel).unlink()
         changed.append(rel)
     return sorted(changed)
-
-
-def main_training(check: bool = False, cases_dir: str | Path | None = None, out_dir: str | Path | None = None,
-                  out: TextIO | None = None) -> int:
-    """``dipsim training build [--check]``.
-
-    Build: write the keys and ``pack.html``, print what changed, return 0. Check: write
-    nothing; return 1 listing every stale file, or 0 if everything is up to date.
-    :class:`InputError` (a bad card) propagates for the CLI to print (exit 2).
-    """
-    out = sys.stdout if out is None else out
-    root = training_root()
-    cases = Path(cases_dir) if cases_dir is not None else root / "cases"
-    dest = Path(out_dir) if out_dir is not None else root
-    n_cards = len(load_cards(cases))
-    if check:
-        stale = stale_files(cases, dest)
-        if stale:
-            out.write(f"training pack is stale: {len(stale)} file(s) differ from a fresh build "
-                      f"(run: dipsim training build)\n")
-            out.writelines(f"  {dest / rel}\n" for rel in stale)
-            return 1
-        out.write(f"training pack up to date: {n_cards} cards\n")
-        return 0
-    changed = build_pack(cases, dest)
-    out.writelines(f"wrote {dest / rel}\n" if (dest / rel).exists() else f"removed {dest / rel}\n"
-                   for rel in changed)
-    out.write(f"training pack built: {n_cards} cards, {len(changed)} file(s) changed\n")
-    return 0

@@ -5,9 +5,10 @@ by Hoad, Robinson & Davies' (2010) method until each named KPI's 95% half-width 
 P of its mean (up to --max-n). With --warmup auto: a pilot of the same replications finds
 the MSER-5 warm-up of a daily series (--series), and KPIs are computed after it.
 
-With --out DIR (written atomically): replications.parquet (or .csv), summary.csv,
-scenario.yaml, provenance.json; plus precision.csv (with --precision) and warmup.csv
-(with --warmup auto).
+With --out DIR (all or nothing): replications.parquet (or .csv), summary.csv,
+scenario.yaml, provenance.json, dipsim-manifest.json; plus precision.csv (with --precision)
+and warmup.csv (with --warmup auto). DIR must be new or empty, or hold dipsim's earlier
+results (replaced with --force; nothing else is touched).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import argparse
 import pandas as pd
 
 from ..errors import InputError
-from ..experiment import cli as x
+from . import _args as x, _format as text
 from ..experiment.kpis import KpiCollector
 from ..experiment.precision import replications_needed
 from ..experiment.replications import ReplicationResult, replicate, write_replications
 from ..experiment.stats import summarise
 from ..experiment.warmup import SERIES, warmup
+from ..io import output_dir
 
 NAME = "replicate"
 HELP = "run n replications and summarise every KPI with a 95% confidence interval"
@@ -46,7 +48,6 @@ def add_arguments(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = x.load(args)
-    x.check_out(args)
     kw = x.backend_kwargs(args)
     kpis = list(dict.fromkeys(args.kpi or ()))
     if args.precision is not None and args.n is not None:
@@ -55,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--kpi", None, "--precision needs at least one --kpi to reach it on")
     coll = x.collector(args, kpis)
     x.check_kpis(kpis, scenario, coll)
+    with output_dir(args.out, **x.output_options(args, NAME)) as od:  # claimed before the runs
+        return _replicate(args, scenario, kw, kpis, coll, od)
+
+
+def _replicate(args, scenario, kw: dict, kpis: list, coll, od) -> int:
     days = args.days if args.days is not None else scenario.days
     extra_tables: dict[str, pd.DataFrame] = {}
     extra_prov: dict = x.provenance_extra(args)
@@ -77,12 +83,13 @@ def run(args: argparse.Namespace) -> int:
         print(_precision_text(pr))
     else:
         result = replicate(scenario, args.n or 10, seed=args.seed, days=days, collector=coll, **kw)
-    show = kpis or list(x.DEFAULT_SHOW)
+    if od is not None:  # written before the summary is printed: a closed pipe cannot lose them
+        write_replications(result, od, scenario, args.format, extra_tables, extra_prov)
+    show = kpis or list(text.DEFAULT_SHOW)
     print(f"{scenario.name}: {len(result.replications)} replications of {days} days, seed "
           f"{result.provenance['seed']}" + (f", KPIs after a {coll.warmup_days}-day warm-up" if coll.warmup_days else ""))
-    print(x.summary_text(result.summary, show))
-    if args.out:
-        write_replications(result, args.out, scenario, args.format, extra_tables, extra_prov)
+    print(text.summary_text(result.summary, show))
+    if od is not None:
         print(f"\nResults written to {args.out}/")
     return 0
 

@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from ..errors import InputError
+from ..errors import ParameterError
 from ..results import run
 from ..scenario import Scenario
 
@@ -72,9 +72,9 @@ def cpu_count() -> int:
 
 def check_backend(backend: str, scheduler: Any = None) -> str:
     if backend not in BACKENDS:
-        raise InputError("--backend", None, f"must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        raise ParameterError("backend", f"must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if scheduler is not None and backend != "dask":
-        raise InputError("--scheduler", None, "needs --backend dask")
+        raise ParameterError("scheduler", "only works with the dask backend")
     return backend
 
 
@@ -127,7 +127,7 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
     if not jobs:
         return out
     if workers is not None and workers < 1:
-        raise InputError("--workers", None, f"must be a whole number >= 1, got {workers}")
+        raise ParameterError("workers", f"must be a whole number >= 1, got {workers}")
     n_workers = workers or cpu_count()
     size = batch_size or default_batch_size(len(jobs), n_workers)
     batches = make_batches(jobs, size)
@@ -211,7 +211,7 @@ def dask_client(scheduler: Any = None, workers: int | None = None):
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError("--scheduler", None, f"cannot connect to {scheduler}: {exc}") from None
+            raise ParameterError("scheduler", f"cannot connect to {scheduler}: {exc}") from None
     import dask
 
     # The workers' statistical profiler samples every thread every 10 ms; replications gain

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..scenario import Scenario
 from ..time import HOURS_PER_DAY
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
@@ -55,7 +55,7 @@ def daily_series(result, series: str = "community_busy") -> np.ndarray:
     elif series == "first_session_wait":
         t, value = p["caution_h"], (p["session1_h"] - p["caution_h"]) / HOURS_PER_DAY
     else:
-        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+        raise ParameterError("series", f"must be one of {', '.join(SERIES)}, got {series!r}")
     ok = value.notna() & t.notna()
     day = (t[ok] // HOURS_PER_DAY).astype(int).to_numpy()
     v = value[ok].to_numpy(float)
@@ -88,7 +88,7 @@ def mser(y, batch: int = 5, max_fraction: float = 0.5) -> MserResult:
     """MSER-``batch`` truncation point of the series ``y`` (NaN filled forward, then backward)."""
     y = pd.Series(np.asarray(y, float)).ffill().bfill().to_numpy()
     if batch < 1:
-        raise InputError("--batch", None, f"must be >= 1, got {batch}")
+        raise ParameterError("batch", f"must be >= 1, got {batch}")
     k = len(y) // batch
     if k < 2 or not np.all(np.isfinite(y)):
         raise InputError("mser", None, f"needs at least {2 * batch} finite observations, got {len(y)}")
@@ -116,7 +116,7 @@ def warmup(scenario: Scenario, n: int = 5, series: str = "community_busy", *, da
            scheduler: Any = None, workers: int | None = None, progress: bool | None = None) -> WarmupResult:
     """Run ``n`` replications, average their daily ``series`` and find its MSER-5 truncation."""
     if series not in SERIES:
-        raise InputError("--series", None, f"must be one of {', '.join(SERIES)}, got {series!r}")
+        raise ParameterError("series", f"must be one of {', '.join(SERIES)}, got {series!r}")
     check_backend(backend, scheduler)
     seed, days = resolve_run(scenario, n, seed, days)
     jobs = [Job(scenario, seed, r, days) for r in range(n)]
