@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.resources
 import json
 import math
 import os
@@ -24,7 +25,7 @@ from .distributions import PARAMS, Dist, check as check_dist
 from .schema import DAYS, OUTCOME_KEYS, POSITIVE_FOR, GroupSlot, Pool, Scenario, Shift
 
 MAX_CONTACTS = 1000
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = Path(str(importlib.resources.files("dipsim") / "scenarios"))  # package data (a folder once installed)
 CHOICES = {
     ("area", "country"): ("england", "wales"),
     ("cjit", "out_of_hours", "arrangement"): ("callout", "next_shift", "none"),
