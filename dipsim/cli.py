@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
+        p = sub.add_parser(module.NAME, help=module.HELP.replace("%", "%%"), description=module.__doc__)
         module.add_arguments(p)
         p.set_defaults(func=module.run)
     return parser

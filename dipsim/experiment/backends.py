@@ -203,7 +203,11 @@ def _run_processes(batches, collect, n_workers, take, bar) -> None:
 def dask_client(scheduler: Any = None, workers: int | None = None):
     """A ``distributed.Client``: to ``scheduler`` (an address), or to a new LocalCluster of
     ``workers`` single-threaded processes. Returns (client, owned_cluster_or_None)."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--backend", None, "dask needs the Dask extra, not installed here: "
+                         "pip install 'dipsim[dask]' (or use --backend processes)") from None
 
     if scheduler is not None and not isinstance(scheduler, str):
         return scheduler, None
