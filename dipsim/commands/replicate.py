@@ -13,6 +13,8 @@ scenario.yaml, provenance.json; plus precision.csv (with --precision) and warmup
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import pandas as pd
 
@@ -22,7 +24,7 @@ from ..experiment.kpis import KpiCollector
 from ..experiment.precision import replications_needed
 from ..experiment.replications import ReplicationResult, replicate, write_replications
 from ..experiment.stats import summarise
-from ..experiment.warmup import SERIES, warmup
+from ..experiment.warmup import SERIES, WarmupWarning, warmup
 
 NAME = "replicate"
 HELP = "run n replications and summarise every KPI with a 95% confidence interval"
@@ -60,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     extra_prov: dict = x.provenance_extra(args)
     if args.warmup == "auto":
         n_pilot = args.n or 10
-        w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
+        with warnings.catch_warnings():  # said below in one line, in the command's terms
+            warnings.simplefilter("ignore", WarmupWarning)
+            w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
         coll = KpiCollector(coll.first_session_within_days, w.warmup_days)
         extra_tables["warmup"] = pd.DataFrame({"day": w.mean.index, "mean": w.mean.to_numpy()})
         extra_prov["warmup"] = {"method": "MSER-5 on the mean daily series over the pilot replications",
@@ -68,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if w.warmup_days >= days:
             raise InputError("--warmup", None, f"the warm-up found ({w.warmup_days} days) leaves no run")
         print(f"Warm-up (MSER-5 on daily {args.series}, {n_pilot} replications): {w.warmup_days} days")
+        if w.at_limit:
+            print(f"dipsim: warning: {w.too_short()}", file=sys.stderr)
     if args.precision is not None:
         pr = replications_needed(scenario, kpis, args.precision, k_limit=args.k_limit, max_n=args.max_n,
                                  seed=args.seed, days=days, collector=coll, **_no_batch(kw))
