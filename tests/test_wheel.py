@@ -11,7 +11,8 @@ How the environment is made, and why it is honest and fast:
 * the dependencies (numpy, pandas, SimPy, ...) are not downloaded again: a ``.pth`` file puts a
   folder of links to the test venv's installed packages on its path, *minus dipsim* (its
   dist-info and the editable-install finder are left out, and a folder named on a ``.pth``
-  line has its own ``.pth`` files ignored, so the editable hook can't load either);
+  line has its own ``.pth`` files ignored, so the editable hook can't load either) and minus
+  the extras' packages (Dask, JupyterLab, ipywidgets), so the core install is what is tested;
 * the wheel is installed with the test venv's pip pointed at the new interpreter
   (``pip --python NEW install --no-deps --no-index``), so the ``dipsim`` script is the new
   venv's, exactly as ``pip install dipsim-*.whl`` would make it.
@@ -34,6 +35,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "dipsim", "training")
+LEFT_OUT = ("dipsim", "__editable__", "dask", "distributed", "jupyterlab", "ipywidgets")
+"""Installed packages not linked into the fresh venv: dipsim itself, and the extras' top-level packages."""
 
 
 def _run(cmd, cwd, env, timeout=120):
@@ -69,7 +72,7 @@ def installed(tmp_path_factory):
     deps.mkdir()
     ours = Path(sysconfig.get_paths()["purelib"])
     for entry in ours.iterdir():
-        if entry.name.lower().startswith(("dipsim", "__editable__")) or entry.suffix == ".pth":
+        if entry.name.lower().startswith(LEFT_OUT) or entry.suffix == ".pth":
             continue
         (deps / entry.name).symlink_to(entry)
     (site / "test_deps.pth").write_text(f"{deps}\n")
@@ -100,6 +103,11 @@ def test_wheel_runs_every_command_outside_the_source_tree(installed):
     assert "Annex A funnel" in ok("run", "county_non_intensive", "--days", "7").stdout
     assert "replications" in ok("replicate", "-n", "2", "--days", "5", "--backend", "processes",
                                 "--workers", "2", "--no-progress").stdout
+
+    # Without the dask extra, --backend dask is one line saying how to get it.
+    no_dask = _run([dipsim, "replicate", "-n", "2", "--days", "3", "--backend", "dask"], work, env)
+    assert no_dask.returncode == 2 and len(no_dask.stderr.splitlines()) == 1, no_dask.stderr
+    assert "pip install 'dipsim[dask]'" in no_dask.stderr
 
     # The trainer's route: a pack of their own, built, then one card explained.
     ok("training", "init", "my-pack")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import logging
 import math
 import multiprocessing
@@ -88,7 +89,12 @@ def check_backend(backend: str, scheduler: Any = None) -> str:
         raise InputError("--backend", None, f"must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if scheduler is not None and backend != "dask":
         raise InputError("--scheduler", None, "needs --backend dask")
+    if backend == "dask" and importlib.util.find_spec("distributed") is None:
+        raise InputError("--backend", None, _NO_DASK)
     return backend
+
+
+_NO_DASK = "dask needs the Dask extra, not installed here: pip install 'dipsim[dask]' (or use --backend processes)"
 
 
 def make_batches(jobs: Sequence[Job], batch_size: int) -> list[list[tuple[int, Job]]]:
@@ -309,8 +315,7 @@ def dask_client(scheduler: Any = None, workers: int | None = None):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("--backend", None, "dask needs the Dask extra, not installed here: "
-                         "pip install 'dipsim[dask]' (or use --backend processes)") from None
+        raise InputError("--backend", None, _NO_DASK) from None
 
     if scheduler is not None and not isinstance(scheduler, str):
         return scheduler, None
