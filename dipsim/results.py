@@ -4,7 +4,7 @@ The one entry point :func:`run` is pure in its inputs (scenario, seed, replicati
 so serial, process and Dask backends all call it and agree.
 
 KPI names are stable (they are columns of replication tables); waits are in hours
-(custody) or days (community), as their names say.
+(custody) or days (community), as their names say. What each KPI means: :mod:`dipsim.kpis`.
 """
 
 from __future__ import annotations
@@ -110,7 +110,10 @@ class Tally:
 
 
 def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, model: Model | None = None) -> dict[str, float]:
-    """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation."""
+    """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation.
+
+    Each KPI's label, unit, Annex A box and definition is in the registry, :mod:`dipsim.kpis`
+    (docs/kpis.md); tests/test_kpis.py checks the two name the same KPIs."""
     k: dict[str, float] = {}
     n = len(p)
     tally = Tally(p)

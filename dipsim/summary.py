@@ -1,22 +1,61 @@
-"""A readable summary of one run, for the terminal and for trainers."""
+"""A readable summary of one run, for the terminal and for trainers.
+
+Every line is a KPI: its label, guidance section and unit come from the registry
+(:mod:`dipsim.kpis`); this module only chooses which KPIs to show, in what order.
+"""
 
 from __future__ import annotations
 
 import math
 
+from . import kpis as registry
 from .results import RunResult
 
+# (heading, [(KPI name, indent)]): indented lines detail the line above
+SECTIONS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
+    ("Annex A funnel", (
+        ("arrests", 0), ("arrests_per_day", 1),
+        ("tests", 0), ("share_tests_positive", 1),
+        ("required_assessments", 0), ("ia_attended", 1), ("ia_failed", 1), ("ia_missed_no_worker", 1),
+        ("share_required_assessed", 1),
+        ("follow_up_assessments_held", 0), ("follow_up_assessments_cancelled", 1),
+        ("voluntary_assessments", 0),
+        ("referred_to_cps", 0), ("cps_authorised", 1),
+        ("cautions", 0), ("declined", 1),
+    )),
+    ("Disposals (terminal states)", tuple((f"terminal_{s}", 0) for s in registry.TERMINAL_STATES)),
+    ("Conditions set (§4.6)", tuple((f"condition_{c}", 0) for c in registry.CONDITIONS) + (
+        ("completion_rate", 0), ("dirs_completed", 0), ("onward_referrals", 0))),
+    ("Waits", (
+        ("mean_wait_arrest_to_ia_h", 0), ("mean_wait_caution_to_first_session_d", 0),
+        ("p90_wait_caution_to_first_session_d", 0), ("custody_assessments_missed_no_worker", 0))),
+    ("CJIT utilisation (busy / duty hours)", (
+        ("utilisation_custody", 0), ("utilisation_community", 0), ("busy_callout_all_h", 0))),
+)
 
-def _n(x: float) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.0f}"
+
+def format_value(value: float | None, unit: str) -> str:
+    """A KPI's value in its unit: shares as %, waits with their unit, counts with thousands commas."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit in ("hours", "days"):
+        return f"{value:.1f} {unit}"
+    if unit == "per day":
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
 
 
-def _pct(x: float) -> str:
-    return "-" if x is None or math.isnan(x) else f"{100 * x:.1f}%"
+def _text(name: str, indent: int, heading: str) -> str:
+    k = registry.kpi(name)
+    cite = f" ({k.cite})" if k.cite and f"({k.cite})" not in heading else ""
+    return "  " * (indent + 1) + k.label + cite
 
 
-def _f(x: float, unit: str) -> str:
-    return "-" if x is None or math.isnan(x) else f"{x:.1f} {unit}"
+def _value(kpis: dict[str, float], name: str) -> str:
+    value = kpis.get(name, 0.0 if name.startswith("busy_") else float("nan"))  # no busy hours reported: 0
+    return format_value(value, registry.kpi(name).unit)
 
 
 def format_summary(result: RunResult) -> str:
@@ -26,44 +65,10 @@ def format_summary(result: RunResult) -> str:
         f"dipsim {pv['dipsim_version']} — {pv['scenario_name']}",
         f"{pv['days']} days of arrests, seed {pv['seed']}, replication {pv['replication']} "
         f"(scenario {pv['scenario_hash'][:12]})",
-        "",
-        "Annex A funnel",
-        f"  arrests                                  {_n(k['arrests']):>8}   ({k['arrests_per_day']:.1f} a day)",
-        f"  tested on arrest (§2.2)                  {_n(k['tests']):>8}   positive {_pct(k['share_tests_positive'])}",
-        f"  required initial assessments             {_n(k['required_assessments']):>8}   assessed {_pct(k['share_required_assessed'])}",
-        f"    attended / failed / no worker          {_n(k['ia_attended']):>8}   {_n(k['ia_failed'])} / {_n(k['ia_missed_no_worker'])}",
-        f"  follow-up assessments held               {_n(k['follow_up_assessments_held']):>8}   cancelled {_n(k['follow_up_assessments_cancelled'])} (Annex A note 3)",
-        f"  voluntary assessments (§4.6.6 Step 1)    {_n(k['voluntary_assessments']):>8}",
-        f"  referred to the CPS (§4.6.6 Step 2)      {_n(k['referred_to_cps']):>8}   authorised {_n(k['cps_authorised'])}",
-        f"  DIP Conditional Cautions                 {_n(k['cautions']):>8}   declined {_n(k['declined'])}",
-        "",
-        "Disposals (terminal states)",
     ]
-    for key, label in (("terminal_not_eligible", "not eligible (§2.1)"),
-                       ("terminal_exit_no_drug_indication", "EXIT: no drug indication (Annex A)"),
-                       ("terminal_alternative_disposal", "alternative disposal"),
-                       ("terminal_declined_prosecution", "declined: may be prosecuted (Step 3)"),
-                       ("terminal_complied_case_closed", "complied: case closed (Step 6)"),
-                       ("terminal_non_compliance_prosecution", "non-compliance: prosecution (Step 6)"),
-                       ("terminal_in_progress", "still in progress at the end")):
-        lines.append(f"  {label:<40} {_n(k[key]):>8}")
-    lines += ["", "Conditions set (§4.6)"]
-    for c in ("one_session", "two_session", "two_session_follow_up", "three_session", "three_session_follow_up"):
-        lines.append(f"  {c.replace('_', ' '):<40} {_n(k[f'condition_{c}']):>8}")
-    lines += [
-        f"  completion rate                          {_pct(k['completion_rate']):>8}",
-        f"  DIRs completed (§5)                      {_n(k['dirs_completed']):>8}",
-        f"  onward referrals (Annex C session 3)     {_n(k['onward_referrals']):>8}",
-        "",
-        "Waits",
-        f"  arrest to initial assessment             {_f(k['mean_wait_arrest_to_ia_h'], 'hours'):>12}",
-        f"  caution to first session (mean / p90)    {_f(k['mean_wait_caution_to_first_session_d'], 'days')}"
-        f" / {_f(k['p90_wait_caution_to_first_session_d'], 'days')}",
-        f"  custody assessments missed, no worker    {_n(k['custody_assessments_missed_no_worker']):>8}",
-        "",
-        "CJIT utilisation (busy / duty hours)",
-        f"  custody suite                            {_pct(k['utilisation_custody']):>8}",
-        f"  community                                {_pct(k['utilisation_community']):>8}",
-        f"  on-call hours worked                     {_n(k.get('busy_callout_all_h', float('nan'))):>8}",
-    ]
+    width = max(len(_text(n, i, h)) for h, rows in SECTIONS for n, i in rows)
+    for heading, rows in SECTIONS:
+        lines += ["", heading]
+        lines += [f"{_text(name, indent, heading):<{width}} {_value(k, name):>11}" for name, indent in rows]
+    lines += ["", "Every KPI is defined in docs/kpis.md."]
     return "\n".join(lines)

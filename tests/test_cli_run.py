@@ -23,7 +23,7 @@ def test_default_run_prints_readable_summary():
     proc = dipsim("run", "--days", "30")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for words in ("Urban intensive (England)", "Annex A funnel", "tested on arrest (§2.2)", "Disposals",
+    for words in ("Urban intensive (England)", "Annex A funnel", "drug tests on arrest (§2.2)", "Disposals",
                   "Conditions set (§4.6)", "Waits", "CJIT utilisation"):
         assert words in out
 

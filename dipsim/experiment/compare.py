@@ -6,6 +6,9 @@ people and draws for every activity they share. For every KPI and every variant 
 first (the baseline), the paired difference d_r = variant_r - baseline_r gives a 95%
 t-interval; ``significant`` is true when that interval excludes 0. The unpaired (Welch)
 half-width on the same runs is given alongside, to show what CRN buys.
+
+Both tables (``differences`` and ``summary``) carry each KPI's plain ``label`` and ``unit``
+from the registry (:mod:`dipsim.kpis`) beside its name.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import kpis as registry
 from ..errors import InputError
 from ..scenario import Scenario
 from .kpis import KpiCollector
@@ -23,7 +27,7 @@ from .overrides import policy_variants
 from .stats import kpi_columns, paired_interval, summarise, welch_interval
 from .sweep import SweepResult, sweep
 
-DIFF_COLUMNS = ["variant", "baseline", "kpi", "n", "baseline_mean", "variant_mean", "difference", "sd",
+DIFF_COLUMNS = ["variant", "baseline", "kpi", "label", "unit", "n", "baseline_mean", "variant_mean", "difference", "sd",
                 "half_width", "lower", "upper", "significant", "unpaired_half_width"]
 
 
@@ -63,11 +67,21 @@ def paired_differences(df: pd.DataFrame, by: str = "variant", baseline: Any = No
             ci = paired_interval(a, b, level)
             un = welch_interval(a, b, level)
             sig = bool(np.isfinite(ci.lower) and (ci.lower > 0 or ci.upper < 0))
-            rows.append({"variant": g, "baseline": baseline, "kpi": k, "n": ci.n,
+            rows.append({"variant": g, "baseline": baseline, "kpi": k, "label": registry.label(k),
+                         "unit": registry.unit(k), "n": ci.n,
                          "baseline_mean": _nanmean(a), "variant_mean": _nanmean(b), "difference": ci.mean,
                          "sd": ci.sd, "half_width": ci.half_width, "lower": ci.lower, "upper": ci.upper,
                          "significant": sig, "unpaired_half_width": un.half_width})
     return pd.DataFrame(rows, columns=DIFF_COLUMNS)
+
+
+def with_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with each KPI's ``label`` and ``unit`` (from the registry) just after its ``kpi`` column."""
+    out = df.drop(columns=[c for c in ("label", "unit") if c in df.columns])
+    at = list(out.columns).index("kpi") + 1
+    out.insert(at, "unit", [registry.unit(k) for k in out["kpi"]])
+    out.insert(at, "label", [registry.label(k) for k in out["kpi"]])
+    return out
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -96,7 +110,7 @@ def compare(scenario: Scenario, variants: Mapping[str, Mapping[str, Any]] | Sequ
     res: SweepResult = sweep(scenario, None, n, variants=ordered, collector=collector, **sweep_kw)
     table = res.results
     diffs = paired_differences(table, "variant", names[0])
-    summary = summarise(table, by=["variant"], kpis=kpi_columns(table, exclude=["variant"]))
+    summary = with_labels(summarise(table, by=["variant"], kpis=kpi_columns(table, exclude=["variant"])))
     prov = {**res.provenance, "kind": "compare", "baseline": names[0],
             "method": "paired differences over replications under common random numbers; 95% t-interval; "
                       "significant = interval excludes 0"}

@@ -3,13 +3,9 @@
 :class:`KpiCollector` runs inside the worker, on the full :class:`~dipsim.results.RunResult`,
 and returns one flat row of floats, so only that row travels back.
 
-Derived KPIs (computed in this module, not by the model):
-
-``share_first_session_within_{N}d``
-    Of the people cautioned (``caution_h`` set), the share whose first DIP session
-    (``session1_h``; for a re-arranged first appointment, the one finally held) began
-    at most N days after the caution: ``(session1_h - caution_h) / 24 <= N``. People
-    cautioned whose first session never took place count as *not* within N days.
+Derived KPIs (computed in this module, not by the model): ``share_first_session_within_{N}d``,
+the share of people cautioned whose first DIP session began at most N days after the caution.
+Every KPI's label, unit and definition is in the registry, :mod:`dipsim.kpis` (docs/kpis.md).
 
 Warm-up: with ``warmup_days = w > 0`` every KPI is recomputed on the post-warm-up window
 only: the people arrested at or after day w (``arrest_h >= 24 w``), with
@@ -23,22 +19,19 @@ not available for a window (NaN).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pandas as pd
 
+from ..kpis import DEFAULT_FIRST_SESSION_DAYS, FIRST_SESSION, first_session_name
 from ..model.calendar import Rota
 from ..results import ACTIVITIES, POOLS, compute_kpis, run, utilisation
 from ..scenario import Scenario
 
-FIRST_SESSION = re.compile(r"^share_first_session_within_(\d+(?:\.\d+)?)d$")
-DEFAULT_FIRST_SESSION_DAYS = (7.0, 10.0, 14.0)
-
-
-def first_session_name(days: float) -> str:
-    return f"share_first_session_within_{days:g}d"
+__all__ = ["DAY_NAMES", "DEFAULT_FIRST_SESSION_DAYS", "FIRST_SESSION", "KpiCollector", "busy_names", "collector_for",
+           "fill_busy", "first_session_name", "first_session_shares", "known_kpis", "kpi_frame",
+           "staff_hours_per_week", "weekly_duty_hours"]
 
 
 def busy_names() -> list[str]:
