@@ -22,9 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 STARTED = {"processes": 4, "dask": 3}
 
 
+def _forkserver_up(children: list[psutil.Process]) -> bool:
+    try:
+        return any("forkserver" in " ".join(c.cmdline()) for c in children)
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _start(backend: str, tmp_path: Path, starting: bool = False) -> tuple[subprocess.Popen, list[psutil.Process]]:
-    """The run, once its workers are running replications (``starting``: as soon as the first
-    helper process exists, while the workers are still starting up)."""
+    """The run, once its workers are running replications (``starting``: as soon as dipsim's
+    forkserver is up, while the Dask cluster is still starting its workers)."""
     cmd = [sys.executable, "-m", "dipsim", "replicate", "urban_intensive", "-n", "60", "--days", "200",
            "--backend", backend, "--workers", "2", "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -33,9 +40,11 @@ def _start(backend: str, tmp_path: Path, starting: bool = False) -> tuple[subpro
     children: list[psutil.Process] = []
     while time.monotonic() < deadline and proc.poll() is None:
         children = psutil.Process(proc.pid).children(recursive=True)
-        if len(children) >= (1 if starting else STARTED[backend]):
+        if _forkserver_up(children) if starting else len(children) >= STARTED[backend]:
             break
         time.sleep(0.02 if starting else 0.1)
+    if starting:
+        time.sleep(0.2)
     if not starting:
         time.sleep(1.5)  # the workers are running replications now
         children = psutil.Process(proc.pid).children(recursive=True)

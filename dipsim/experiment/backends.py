@@ -253,9 +253,25 @@ def _mp_context():
 
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["dipsim.experiment._forkserver"])
-        forkserver.ensure_running()
+        with _ctrl_c_ignored():  # the new server inherits "ignored" until its preload says so again
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored():
+    """Ignore Ctrl-C in this process for the moment a helper process is started (fork and exec,
+    milliseconds): a new Python interpreter hit by Ctrl-C while it starts up prints a fatal
+    error, one started with Ctrl-C ignored keeps ignoring it. A Ctrl-C in that moment is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
