@@ -35,6 +35,7 @@ Case file format (YAML; every key is optional except ``offender.offence``)
                                         # offence (§2.2); only explains the test step   default false
       attends_initial_assessment: null  # true | false | null (not held: Annex A note 2)  default null
       follow_up_assessment_arranged: false  # a follow-up Required Assessment (§2.2)  default false
+      willing_to_see_worker: true  # on the voluntary route (§4.6.6 Step 1)   default true
       consents_to_share: true    # written consent to share (Annex A note 1)    default true
       police_bail: false         # (§3.1)                                        default false
       police_refer_on_merits: false  # the police refer despite a record that weighs

@@ -169,6 +169,8 @@ class Events(_Section):
     inspector_authorises: Bool() = d(False, "An Inspector authorised a test for a non-trigger offence (§2.2).")
     attends_initial_assessment: Bool(True) = d(None, "true | false | null (not held: Annex A note 2).")
     follow_up_assessment_arranged: Bool() = d(False, "A follow-up Required Assessment (§2.2).")
+    willing_to_see_worker: Bool() = d(True, "On the voluntary route: willing to see the drug worker (§4.6.6 "
+                                            "Step 1); false stops the case as its own outcome, not refused consent.")
     consents_to_share: Bool() = d(True, "Written consent to share (Annex A note 1).")
     police_bail: Bool() = d(False, "On police bail (§3.1).")
     police_refer_on_merits: Bool() = d(False, "The police refer despite a record that weighs against, on its "

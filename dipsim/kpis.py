@@ -178,15 +178,19 @@ def _entries() -> list[KPI]:
            "Arranged follow-up assessments the person did not attend.", cite="§2.2", section=S),
         _k("follow_up_assessments_cancelled", "follow-up assessments cancelled", "people",
            "Arranged follow-up assessments cancelled because a DIP Conditional Caution was given "
-           "(not on police bail).", cite="Annex A note 3", section=S),
+           "(on police bail or not: note 3 makes no exception).", cite="Annex A note 3", section=S),
         _k("ra_non_compliance_reported", "Required Assessment non-compliance reported", "people",
            "People whose failure to attend or remain at the initial assessment the CJIT reported to the police.",
            "CJIT informs police of non-compliance", "Annex A", S),
+        _k("unwilling_voluntary_assessment", "unwilling to see the drug worker", "people",
+           "People on the voluntary route who were not willing to see the drug worker: no assessment, the case "
+           "stops with the police (counted apart from refused consent).", cite="§4.6.6 Step 1", section=S),
         _k("consent_refused", "refused consent to share the assessment", "people",
            "People who stopped because they refused consent for the CJIT worker to feed back the assessment.",
            cite="Annex A note 1", section=S),
         _k("referred_to_cps", "referred to the CPS", "people",
-           "People the police referred to the CPS for a decision on a DIP Conditional Caution.",
+           "People the police referred to the CPS for a decision on a DIP Conditional Caution: only cases they "
+           "recommend (§4.6.6 Step 2).",
            "Police consult with CPS", "§4.6.6 Step 2", S),
         _k("cps_authorised", "authorised by the CPS", "people",
            "People for whom the CPS authorised a DIP Conditional Caution.", "CPS authorises the DIP CC",

@@ -130,14 +130,15 @@ def pathway(w: World, i: int):
         return not_cautioned(w, i, "exit_no_drug_indication")
 
     consents = p.consents_to_share[i]
+    willing = None  # §4.6.6 Step 1: asked only on the voluntary route
     if route.value == "voluntary_assessment":
-        willing = p.willing_voluntary[i]
-        consents = consents and willing
+        willing = bool(p.willing_voluntary[i])
         if willing:
             yield from voluntary_assessment(w, i)
-        else:
+        else:  # its own outcome, not refused consent: no assessment, nothing to share
             r.va_outcome[i] = VA["unwilling"]
-    r.consent[i] = consents
+    if willing is not False:
+        r.consent[i] = consents
 
     # Annex A note 1, §4.1, §4.6.6 Steps 1-2, Annex B: the police's consideration, with the profile
     # assessed or, with no assessment, as far as the police know it (Annex A note 2).
@@ -145,6 +146,7 @@ def pathway(w: World, i: int):
     if profile is not None:
         r.known_profile[i] = profile
     considered = rules.police_consideration(
+        willing_to_see_worker=willing,
         drug_use_profile=profile, profile_source=source, exceptional_reason=bool(p.exceptional_reason[i]),
         consents_to_share=bool(consents), test_result=test_result, offence_name=offence,
         previous_convictions=int(p.previous_convictions[i]), recent_similar_offending=bool(p.recent_similar[i]),

@@ -96,7 +96,7 @@ class CaseWorld:
             "inspector_authorises": ev["inspector_authorises"], "result_without_test": ev["drug_test"],
             "attends_initial_assessment": ev["attends_initial_assessment"],
             "needs_follow_up_assessment": False,  # an arranged one is on the record from the start
-            "willing_voluntary": True,  # unwillingness is a refusal of consent (consents_to_share)
+            "willing_voluntary": ev["willing_to_see_worker"],  # §4.6.6 Step 1, on the voluntary route
             "consents_to_share": ev["consents_to_share"],
             "cps_authorises_if_recommended": ev["cps_authorises"],
             "refers_on_merits": ev["police_refer_on_merits"], "exceptional_reason": ev["exceptional_reason"],

@@ -138,6 +138,7 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
         k[f"follow_up_assessments_{o}"] = tally("fa_outcome", o)
     k["ra_non_compliance_reported"] = tally.true("ra_non_compliance_reported")
     k["consent_refused"] = tally("stop_reason", "consent_refused")
+    k["unwilling_voluntary_assessment"] = tally("stop_reason", "unwilling_voluntary_assessment")
     k["referred_to_cps"] = int(p["referral_h"].notna().sum())
     k["cps_authorised"] = tally.true("cps_authorised")
     k["police_bail"] = tally.true("police_bail")

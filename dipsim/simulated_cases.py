@@ -53,6 +53,7 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "attends_initial_assessment": ia,
             "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
             "consents_to_share": True if consent is None else consent,
+            "willing_to_see_worker": str(row["va_outcome"]) != "unwilling",
             "police_bail": bool(_flag(row["police_bail"])),
             "police_refer_on_merits": recommended and not record_ok,
             "exceptional_reason": recommended and profile is not pd.NA and int(profile) == 4

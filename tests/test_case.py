@@ -207,6 +207,14 @@ class TestPoliceAndCps:
         assert "cps_decision" not in steps(run({"offence": "burglary", "known_drug_misuser": True},
                                                {"cps_authorises": True}))
 
+    def test_unwilling_voluntary_assessment_is_its_own_outcome(self):
+        # §4.6.6 Step 1: the police ask "whether he is willing to see the drug worker" - and, separately,
+        # for consent to share: unwilling is not refused consent.
+        r = run({"known_drug_misuser": True}, {"willing_to_see_worker": False}, area={"intensive": False})
+        assert r.disposal == "alternative_disposal"
+        assert r.steps[-1]["step"] == "voluntary_assessment" and r.steps[-1]["rule"] == "§4.6.6 Step 1"
+        assert "consent_to_share" not in steps(r) and "unwilling" in r.steps[-1]["detail"]
+
     def test_police_refer_on_the_merits(self):
         # §4.1: previous convictions are "not necessarily a bar ... each case should be considered on its own
         # merits"; the police may refer despite the record; the CPS then decides.

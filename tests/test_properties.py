@@ -408,11 +408,16 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
 
     # Consent and the police's bars (Annex A note 1, §4.1, §4.6.6 Step 1).
     considered = eligible & np.isin(route, ["required_assessment", "voluntary_assessment"])
-    iff(p, isset(p["consent"]), considered, "consent asked iff eligible with a drug indication", ("consent",))
+    # §4.6.6 Step 1: an unwilling voluntary assessment is its own outcome; consent is not asked then
+    iff(p, isset(p["consent"]), considered & (va != "unwilling"),
+        "consent asked iff eligible with a drug indication and not unwilling to see the worker", ("consent",))
     stop = p["stop_reason"].astype(str).to_numpy()
     consent = true(p["consent"])
     accepts_resp = p["accepts_responsibility"].to_numpy()
     local = p["resident_in_area"].to_numpy() | p["home_cjit_can_deliver"].to_numpy()
+    iff(p, stop == "unwilling_voluntary_assessment", considered & (va == "unwilling"),
+        "unwilling to see the worker stops the case as its own outcome (§4.6.6 Step 1)", ("va_outcome",))
+    assert k["unwilling_voluntary_assessment"] == int((stop == "unwilling_voluntary_assessment").sum())
     iff(p, stop == "consent_refused", false(p["consent"]), "consent refused is a bar")
     iff(p, stop == "denies_responsibility", consent & ~accepts_resp, "denying responsibility is a bar")
     iff(p, stop == "out_of_area", consent & accepts_resp & ~local, "out of area with no home CJIT is a bar")
