@@ -233,8 +233,9 @@ def rota_explanation(result: RotaResult) -> list[str]:
     if result.answer is None:
         out.append(f"No pattern of the {m} tried meets every target.")
     else:
-        out.append(f"Answer: {result.answer}, the fewest rostered hours of the {m} patterns tried that meets "
-                   f"every target.")
+        a = result.answer
+        out.append(f"Answer: {a.describe()} ({a.hours_per_week:g} rostered hours a week) is the pattern with the "
+                   f"fewest rostered hours, of the {m} tried, that meets every target.")
     if result.meaning == "years":
         out.append(f"A target here means: at least {_share(result.years)} of simulated years meet it (each "
                    f"replication is one simulated year), shown with {_pct(result.confidence)} confidence.")
@@ -249,12 +250,12 @@ def rota_explanation(result: RotaResult) -> list[str]:
             out.append(s[0].upper() + s[1:] + ".")
         tight = min(result.targets, key=lambda t: _margin(cap, lvl, t))
         out.append(f"The binding target at the answer (least room) is {tight}.")
-        cheaper = tab[tab["hours_per_week"] < a.hours_per_week]
-        if len(cheaper):
-            misses = {str(t): int((~cheaper[f"{t} met"]).sum()) for t in result.targets}
+        before = tab.iloc[:int(np.flatnonzero(tab["pattern"] == a.describe())[0])]
+        if len(before):
+            misses = {str(t): int((~before[f"{t} met"]).sum()) for t in result.targets}
             worst = max(misses, key=misses.get)
-            out.append(f"What decided it: every one of the {len(cheaper)} patterns with fewer rostered hours misses "
-                       f"a target; {worst} is missed by {misses[worst]} of them.")
+            out.append(f"What decided it: all {len(before)} patterns before it (fewer rostered hours, or as many and "
+                       f"earlier in the order) miss a target; {worst} is missed by {misses[worst]} of them.")
         else:
             out.append("What decided it: it is the smallest pattern tried, so a smaller one might do too "
                        "(try fewer workers or shorter shifts).")
