@@ -234,3 +234,62 @@ def test_bad_capacity_input_is_one_line_and_exit_2(args, says):
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0] and "Traceback" not in r.stderr
+
+
+# ---- the plot ------------------------------------------------------------------------------------
+
+def _capacity_for_plot():
+    long = "share_first_session_within_10d"
+    rows = []
+    for lvl, (k, m) in {1: (5, 0.5), 2: (15, 0.9), 3: (20, 0.97)}.items():
+        for r in range(20):
+            rows.append({W: lvl, "seed": 1, "replication": r, "share": 0.99 if r < k else 0.5, long: m,
+                         "utilisation_custody": 0.5})
+    sw = SweepResult(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame({W: [1, 2, 3]}), {}, [W])
+    return from_sweep(sw, [W], [Target.parse("share>=0.95"), Target.parse(f"{long}>=0.9"),
+                                Target.parse("utilisation_custody<=0.85")])
+
+
+def test_capacity_plot_years_view_draws_shares_of_years_and_readable_titles():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from dipsim import plots
+
+    res = _capacity_for_plot()
+    fig = plots.capacity(res)
+    a = fig.axes[0]
+    line = next(ln for ln in a.get_lines() if ln.get_label() == "share of years meeting it")
+    assert list(line.get_ydata()) == pytest.approx([25, 75, 100])
+    bound = next(ln for ln in a.get_lines() if ln.get_label().startswith("one-sided 95% lower bound"))
+    assert list(bound.get_ydata()) == pytest.approx(100 * years_lower_bound(np.array([5, 15, 20]), 20, 0.95))
+    assert any(ln.get_label() == "required: 80% of years" for ln in a.get_lines())
+    assert "at least 80% of simulated years" in fig._suptitle.get_text()
+    fig.canvas.draw()
+    boxes = [ax.title.get_window_extent() for ax in fig.axes] + [fig._suptitle.get_window_extent()]
+    for i, b in enumerate(boxes):
+        for c in boxes[i + 1:]:
+            assert not b.overlaps(c)
+    plt.close(fig)
+    mean = plots.capacity(res, view="mean")
+    labels = [ln.get_label() for ln in mean.axes[0].get_lines()]
+    assert "one-sided 95% lower bound" in labels and "target >= 0.95" in labels
+    assert "the mean over simulated years" in mean._suptitle.get_text()
+    plt.close(mean)
+
+
+def test_capacity_plot_labels_the_bound_at_each_tests_confidence():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from dipsim import plots
+
+    rows = [{W: w, "other": o, "seed": 1, "replication": r, "share": 0.99} for w in (1, 2, 3) for o in (1, 2)
+            for r in range(20)]
+    cells = pd.DataFrame([{W: w, "other": o} for w in (1, 2, 3) for o in (1, 2)])
+    res = from_sweep(SweepResult(pd.DataFrame(rows), pd.DataFrame(), cells, {}, [W, "other"]), [W, "other"],
+                     [Target.parse("share>=0.95")])
+    assert len(res.chains) == 2
+    fig = plots.capacity(res, view="mean")
+    assert "one-sided 97.5% lower bound" in [ln.get_label() for ln in fig.axes[0].get_lines()]
+    plt.close(fig)
