@@ -124,7 +124,7 @@ def explanation(result) -> list[str]:
     if result.screen is not None and len(result.screen):
         ref = names[result.screen_level]
         out.append(f"What else moves these measures: a quick one-at-a-time screen of scenario parameters at {ref} "
-                   f"({result.screen_n} replications each, common random numbers; {RULE}; a screen, not a full "
+                   f"({result.screen_n} replication{'s' if result.screen_n != 1 else ''} each, common random numbers; {RULE}; a screen, not a full "
                    f"sensitivity analysis):")
         for kpi, g in result.screen.groupby("kpi", sort=False):
             top = g[np.isfinite(g["effect"])].head(3)

@@ -45,7 +45,8 @@ MAX_PATTERNS = 200
 
 
 def _clock(h: float) -> str:
-    h = h % HOURS_PER_DAY
+    if h != HOURS_PER_DAY:
+        h = h % HOURS_PER_DAY
     return f"{int(h):02d}:{int(round((h - int(h)) * 60)):02d}"
 
 
