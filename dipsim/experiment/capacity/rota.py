@@ -255,14 +255,16 @@ def rota_explanation(result: RotaResult) -> list[str]:
         if len(before):
             misses = {str(t): int((~before[f"{t} met"]).sum()) for t in result.targets}
             worst = max(misses, key=misses.get)
-            out.append(f"What decided it: all {len(before)} patterns before it (fewer rostered hours, or as many and "
-                       f"earlier in the order) miss a target; {worst} is missed by {misses[worst]} of them.")
+            k = len(before)
+            out.append(f"What decided it: {'the 1 pattern' if k == 1 else f'all {k} patterns'} before it (fewer "
+                       f"rostered hours, or as many and earlier in the order) {'misses' if k == 1 else 'miss'} a "
+                       f"target; {worst} is missed by {misses[worst]} of {'it' if k == 1 else 'them'}.")
         else:
             out.append("What decided it: it is the smallest pattern tried, so a smaller one might do too "
                        "(try fewer workers or shorter shifts).")
         util = _utilisation(result, a)
         if util:
-            out.append(f"Utilisation at the answer (mean over years): {util}.")
+            out.append(f"Utilisation at the answer (mean over years, of the hours rostered): {util}.")
         if result.runner_up is not None:
             out.append(f"Runner-up: {result.runner_up} (utilisation {_utilisation(result, result.runner_up)}).")
         else:
