@@ -355,7 +355,8 @@ class TestSessions:
         assert r.outcome == "non_compliance_reported"
         assert r.actions == ["complete_dir", "prosecution_considered"]
         s2 = step(r, "session_2")
-        assert s2["rule"] == "§6" and event.replace("_", " ") in s2["detail"]
+        assert s2["rule"] == ("Annex C session 1" if event == "intoxicated" else "§6")
+        assert event.replace("_", " ") in s2["detail"]
         assert "session_3" not in steps(r) and "review_gap" not in steps(r)
         assert step(r, "unused_session_events")["detail"].startswith("1 session event")
         assert step(r, "police_closure")["rule"] == "§4.6.6 Step 6"
