@@ -78,7 +78,7 @@ class World(Protocol):
     def custody_worker_time(self, i: int, hours: float, activity: str,
                             priority: int) -> Generator: ...       # returns the start, or None if none came
     def appointment(self, i: int, kind: str, event: str, group: bool) -> Generator: ...  # the start, or None
-    def late(self, i: int, deadline_h: float | None, own_delay_h: float) -> str | None: ...  # offender | cjit | None
+    def late(self, i: int, deadline_h: float | None, own_delay_h: float) -> str | None: ...  # in_time|offender|cjit
     def follow_up_contacts(self, i: int, period: rules.Decision | None) -> Generator: ...  # True/False/None
     def follow_up_assessment(self, i: int) -> None: ...            # hold the arranged one when it falls due
     def voluntary_engagement(self, i: int) -> None: ...            # §4.6.4, beside the pathway

@@ -169,7 +169,8 @@ class CaseWorld:
 
     def late(self, i: int, deadline_h: float | None, own_delay_h: float) -> str | None:
         """Whether he completed by the comply-by date, as the case states it (no dates are kept)."""
-        return {"late_own_failure": "offender", "late_cjit": "cjit"}.get(self.events["comply_by"])
+        stated = self.events["comply_by"] or ("in_time" if self.events["comply_by_days"] is not None else None)
+        return {"late_own_failure": "offender", "late_cjit": "cjit"}.get(stated, stated)
 
     def follow_up_contacts(self, i: int, period: Decision | None):
         return _immediately(self.events["follow_up"] != "not_complied")

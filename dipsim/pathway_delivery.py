@@ -84,19 +84,20 @@ def comply_by(w, i: int, condition: str, own_delay_h: float) -> rules.Decision |
     """§4.6.6 Steps 3 and 5: was the condition completed by the date the caution named
     (``sessions.comply_by_days`` after the caution, plus the CPS's follow-up maximum with a
     Follow-Up Condition)? Late through his own re-arranged appointments: non-compliance; late
-    otherwise: the CJIT could not deliver in time. None if neither the area nor the case names a date."""
+    otherwise: the CJIT could not deliver in time. None if the case does not say."""
     s, r = w.settings, w.records
     days = s.comply_by_days
     if days is not None and rules.has_follow_up(condition) and s.follow_up_max_days is not None:
         days += s.follow_up_max_days
     deadline_h = None if days is None else r.caution_h.item(i) + days * H
-    cause = w.late(i, deadline_h, own_delay_h)
-    if days is None and cause is None:
+    when = w.late(i, deadline_h, own_delay_h)  # in_time | offender | cjit | None: not stated
+    if when is None:
         return None
+    cause = None if when == "in_time" else when
     by = rules.comply_by_outcome(cause is None, cause)
     if w.explaining:
-        when = "the caution names a date by which to comply" + ("" if days is None else f", {days:g} days after it")
-        w.step("comply_by", by, f"{when} (§4.6.6 Step 3): {by.detail}")
+        named = "the caution names a date by which to comply" + ("" if days is None else f", {days:g} days after it")
+        w.step("comply_by", by, f"{named} (§4.6.6 Step 3): {by.detail}")
     return by
 
 

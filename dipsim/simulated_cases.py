@@ -65,6 +65,7 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "follow_up": follow_up,
             "onward_referral_indicated": _flag(row["onward_referral"]) or None,
             "comply_by": comply_by,
+            "comply_by_days": None if comply_by is None else round(scenario.sessions.comply_by_days),
             "police_prosecute": _flag(row["prosecuted"]),
         },
     }

@@ -184,12 +184,12 @@ class SimulatedArea:
         r.follow_up_end_h[i] = env.now
         return True
 
-    def late(self, i: int, deadline_h: float, own_delay_h: float) -> str | None:
-        """Completed after the comply-by date (§4.6.6 Step 3)? ``offender`` if he would have been in time
-        without his re-arranged appointments, else ``cjit``; None if in time."""
+    def late(self, i: int, deadline_h: float, own_delay_h: float) -> str:
+        """Completed by the comply-by date (§4.6.6 Step 3)? ``in_time``; if not, ``offender`` if he would have
+        been in time without his re-arranged appointments, else ``cjit``."""
         now = self.env.now
         if now <= deadline_h:
-            return None
+            return "in_time"
         return "offender" if now - own_delay_h <= deadline_h else "cjit"
 
     # -- processes beside the pathway -----------------------------------------------------------
