@@ -44,7 +44,9 @@ Case file format (YAML; every key is optional except ``offender.offence``)
       accepts_caution: true      # (§4.6.6 Step 3)                               default true
       sessions: []               # in order, as they happened: attended | missed_with_notice |
                                  # missed_without_notice | left_early | intoxicated |
-                                 # unacceptable_behaviour. Sessions not listed count as attended;
+                                 # unacceptable_behaviour | intoxicated_warned |
+                                 # unacceptable_behaviour_warned (the worker warned and re-arranged
+                                 # rather than reporting: his judgement, §6). Sessions not listed count as attended;
                                  # events after the plan ends are ignored (and said so).
       review_gap_days: null      # days between session 2 and 3 (Annex C session 3)  default null
       follow_up: null            # complied | not_complied | null (null: no failure recorded)
@@ -53,11 +55,10 @@ Case file format (YAML; every key is optional except ``offender.offence``)
       accepts_onward_referral: null     # true | false | null (null: agrees where indicated)
       onward_referral_indicated: null   # true | false | null: the review finds further need (Annex B);
                                         # null: Annex B's likely course (group 1 no, 2-4 yes)
-      worker_warns: false        # intoxicated / unacceptable_behaviour session: the worker warns and
-                                 # re-arranges (true) or reports non-compliance (false) (§6)  default false
       group_session: null        # true | false | null: session 2 may be a group here (§4.6.2, §4.6.3)
       comply_by_days: null       # days from the caution to its comply-by date (§4.6.6 Step 3)
-      cjit_delivered_in_time: null      # false: the CJIT could not deliver by that date (Step 5)
+      comply_by: null            # in_time | late_own_failure (non-compliance) | late_cjit (the CJIT
+                                 # could not deliver in time: reported separately, Step 5) | null
       police_prosecute: null     # true | false | null: after non-compliance (§2.1); null: may follow
     card:                        # training card text (dipsim training); validated, not used here
       title: "..."
