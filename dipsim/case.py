@@ -100,10 +100,7 @@ when the caution was administered, else null. ``actions``: de-duplicated, in the
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass, field
-from typing import TextIO
 
 
 from .casefile import load_case, normalise_case  # the case-file schema and reading
@@ -111,8 +108,7 @@ from .errors import InputError
 from .pathway_case import ACTIONS, CONDITION_LABELS, CaseWorld
 from .rules.menu import MENU_POLICIES
 
-__all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "normalise_case", "explain",
-           "main_case"]
+__all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "normalise_case", "explain"]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -206,22 +202,3 @@ def explain(case: dict, menu_policy: str = "annex_b", max_previous_convictions: 
     world = CaseWorld(normalise_case(case), menu_policy, max_previous_convictions, max_rearrangements).walk()
     return CaseResult(world.disposal, world.condition, world.outcome, world.actions_in_order(), world.steps)
 
-
-# --------------------------------------------------------------------------- the command
-
-def main_case(path: str, as_json: bool, out: TextIO | None = None, *, menu_policy: str = "annex_b",
-              max_previous_convictions: int = 5, max_rearrangements: int = 1) -> int:
-    """``dipsim case FILE.yaml [--json]``: print the explanation; return 0.
-
-    :class:`InputError` propagates (the CLI prints its one line on stderr, exit 2).
-    """
-    out = sys.stdout if out is None else out
-    case = load_case(path)
-    result = explain(case, menu_policy=menu_policy, max_previous_convictions=max_previous_convictions,
-                     max_rearrangements=max_rearrangements)
-    if as_json:
-        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        title = case["card"]["title"] or f"Case {path}"
-        out.write(result.to_text(title))
-    return 0

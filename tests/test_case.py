@@ -13,7 +13,8 @@ if str(ROOT) not in sys.path:  # the package need not be installed to run the te
 
 import pytest  # noqa: E402
 
-from dipsim.case import ACTIONS, CaseResult, explain, load_case, main_case, normalise_case  # noqa: E402
+from dipsim.case import ACTIONS, CaseResult, explain, load_case, normalise_case  # noqa: E402
+from dipsim.commands.case import main_case  # noqa: E402
 from dipsim.errors import InputError  # noqa: E402
 
 

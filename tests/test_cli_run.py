@@ -34,7 +34,10 @@ def test_out_writes_results_with_provenance(tmp_path, fmt):
     assert main(["run", "welsh_intensive", "--days", "20", "--seed", "5", "--out", str(out),
                  "--format", fmt, "--quiet"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted([f"people.{fmt}", "kpis.csv", "utilisation.csv", "scenario.yaml", "provenance.json"])
+    assert names == sorted([f"people.{fmt}", "kpis.csv", "utilisation.csv", "scenario.yaml", "provenance.json",
+                            "dipsim-manifest.json"])
+    manifest = json.loads((out / "dipsim-manifest.json").read_text())
+    assert manifest["command"] == "run" and manifest["files"] == sorted(set(names) - {"dipsim-manifest.json"})
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["seed"] == 5 and prov["days"] == 20 and len(prov["scenario_hash"]) == 64
     assert prov["dipsim_version"]
@@ -60,7 +63,7 @@ def test_failed_run_leaves_previous_results_untouched(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("dipsim.commands.run.write_table", boom)
-    assert main(["run", "--days", "6", "--out", str(out), "--quiet"]) == 130
+    assert main(["run", "--days", "6", "--out", str(out), "--quiet", "--force"]) == 130
     assert (out / "kpis.csv").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
 
@@ -77,7 +80,7 @@ def test_python_m_and_console_script_agree():
     assert proc.returncode == 0 and proc.stdout.startswith("dipsim ")
 
 
-@pytest.mark.parametrize("args", [["run", "--days", "x"], ["replicate", "--bogus"], [], ["run", "--format", "xls"]])
+@pytest.mark.parametrize("args", [["run", "--days", "x"], ["replicate", "--bogus"], ["run", "--format", "xls"]])
 def test_usage_errors_are_one_line(args):
     proc = dipsim(*args)
     assert proc.returncode == 2

@@ -57,7 +57,7 @@ def test_batches_stay_inside_a_cell(default_scenario):
 def test_bad_backend_arguments(default_scenario):
     with pytest.raises(InputError, match="backend"):
         replicate(default_scenario, 2, days=2, backend="threads")
-    with pytest.raises(InputError, match="--scheduler"):
+    with pytest.raises(InputError, match="^scheduler: "):
         replicate(default_scenario, 2, days=2, backend="serial", scheduler="tcp://localhost:1")
 
 

@@ -28,7 +28,7 @@ def test_replicate_writes_identical_files_on_serial_and_processes(tmp_path):
         assert "share_ia_before_release" in r.stdout and r.stderr == ""
         outs[backend] = out
     names = sorted(p.name for p in outs["serial"].iterdir())
-    assert names == ["provenance.json", "replications.parquet", "scenario.yaml", "summary.csv"]
+    assert names == ["dipsim-manifest.json", "provenance.json", "replications.parquet", "scenario.yaml", "summary.csv"]
     for name in names:
         assert (outs["serial"] / name).read_bytes() == (outs["processes"] / name).read_bytes(), name
     prov = json.loads((outs["serial"] / "provenance.json").read_text())

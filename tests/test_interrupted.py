@@ -59,7 +59,8 @@ def test_killed_run_leaves_previous_results_whole(tmp_path):
                         cwd=ROOT, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     before = _files(out)
-    proc = subprocess.Popen([sys.executable, "-m", "dipsim", "run", "--days", "36500", "--out", str(out), "--quiet"],
+    proc = subprocess.Popen([sys.executable, "-m", "dipsim", "run", "--days", "36500", "--out", str(out), "--quiet",
+                             "--force"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(3)
     assert proc.poll() is None, "the run finished before it could be killed"

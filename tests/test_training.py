@@ -14,11 +14,13 @@ if str(ROOT) not in sys.path:  # the package need not be installed to run the te
 
 import pytest  # noqa: E402
 
-from dipsim.case import ACTIONS, DISPOSALS, explain, main_case  # noqa: E402
+from dipsim.case import ACTIONS, DISPOSALS, explain  # noqa: E402
+from dipsim.commands.case import main_case  # noqa: E402
+from dipsim.commands.training import main_training  # noqa: E402
 from dipsim.errors import InputError  # noqa: E402
 from dipsim.rules import CONDITIONS  # noqa: E402
 from dipsim.rules.compliance import NON_COMPLIANT_EVENTS  # noqa: E402
-from dipsim.training import PARAMETERS, build_pack, load_cards, main_training, render_pack, stale_files  # noqa: E402
+from dipsim.training import PARAMETERS, build_pack, load_cards, render_pack, stale_files  # noqa: E402
 
 TRAINING = ROOT / "training"
 CASES = TRAINING / "cases"

@@ -12,22 +12,22 @@ The answer is the passing level with the fewest rostered CJIT hours a week.
 Prints the answer, what decided it, utilisation at the answer, targets staffing does not
 move (with a quick screen of the parameters that do), then every level's evidence.
 Exit status 1 if no level tried meets every target. With --out DIR (resumable like
-sweep): results, summary.csv, cells.csv, levels.csv, evidence.csv, answer.json,
-scenario.yaml, provenance.json.
+sweep, and like it refusing a directory holding anything but dipsim's results): results,
+summary.csv, cells.csv, levels.csv, evidence.csv, answer.json, scenario.yaml,
+provenance.json, dipsim-manifest.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from ..errors import InputError
-from ..experiment import cli as x
+from . import _args as x
 from ..experiment.capacity import DEFAULT_YEARS, Target, capacity
 from ..experiment.overrides import collect_variants, parse_params
 from ..experiment.sweep import atomic_table, write_provenance
-from ..io import atomic_write_text
+from ..io import atomic_write_text, output_dir
 
 NAME = "capacity"
 HELP = "smallest staffing meeting targets with 95% confidence"
@@ -57,7 +57,6 @@ def add_arguments(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = x.load(args)
-    x.check_out(args)
     params = parse_params(args.param)
     variants = collect_variants(None, args.variant, args.variants)
     targets = [Target.parse(t) for t in (args.target or ())]
@@ -65,24 +64,26 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--target", None, "give at least one target, e.g. --target 'share_ia_before_release>=0.95'")
     if not params and not variants:
         raise InputError("--param", None, "give the staffing levels to try, e.g. --param cjit.custody.workers=1:6")
-    if args.resume and not args.out:
-        raise InputError("--resume", None, "needs --out DIR (the run to continue)")
+    out = x.output_options(args, NAME)
     coll = x.collector(args, [t.kpi for t in targets])
-    res = capacity(scenario, params, targets, args.n, variants=variants or None, confidence=args.confidence,
-                   meaning="mean" if args.mean else "years", years=args.years, screen=not args.no_screen,
-                   collector=coll, seed=args.seed, days=args.days, out=args.out, resume=args.resume,
-                   fmt=args.format, extra_provenance=x.provenance_extra(args), **x.backend_kwargs(args))
+    kw = x.backend_kwargs(args)
+    with output_dir(args.out, **out) as od:  # claimed (and locked) before the runs
+        res = capacity(scenario, params, targets, args.n, variants=variants or None, confidence=args.confidence,
+                       meaning="mean" if args.mean else "years", years=args.years, screen=not args.no_screen,
+                       collector=coll, seed=args.seed, days=args.days, out=od, fmt=args.format,
+                       extra_provenance=x.provenance_extra(args), **kw)
+        if od is not None:  # written before the report is printed: a closed pipe cannot lose them
+            with od.staging() as tmp:
+                atomic_table(res.levels, tmp / "levels.csv")
+                atomic_table(res.evidence, tmp / "evidence.csv")
+                atomic_write_text(tmp / "answer.json", json.dumps(
+                    {"answer": res.answer, "targets": [str(t) for t in targets], "confidence": args.confidence,
+                     "meaning": res.meaning, **({"years": res.years} if res.meaning == "years" else {}),
+                     "explanation": res.explanation()},
+                    indent=2, sort_keys=True, default=str) + "\n")
+                write_provenance(tmp / "provenance.json", {**res.sweep.provenance, "kind": "capacity",
+                                                           "answer": res.answer})
     print(res.report())
-    if args.out:
-        root = Path(args.out)
-        atomic_table(res.levels, root / "levels.csv")
-        atomic_table(res.evidence, root / "evidence.csv")
-        atomic_write_text(root / "answer.json", json.dumps(
-            {"answer": res.answer, "targets": [str(t) for t in targets], "confidence": args.confidence,
-             "meaning": res.meaning, **({"years": res.years} if res.meaning == "years" else {}),
-             "explanation": res.explanation()},
-            indent=2, sort_keys=True, default=str) + "\n")
-        write_provenance(root / "provenance.json", {**res.sweep.provenance, "kind": "capacity",
-                                                    "answer": res.answer})
+    if od is not None:
         print(f"\nResults written to {args.out}/")
     return 0 if res.answer is not None else 1

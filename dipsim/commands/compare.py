@@ -6,19 +6,20 @@ for any other set of overrides. The first (or --baseline) is the baseline; every
 variant gets, for every KPI, the paired difference over replications with its 95% CI and
 `significant` (the CI excludes 0), plus the unpaired half-width for contrast.
 
-With --out DIR (atomically): replications.parquet (or .csv; variant, seed, replication,
-KPIs), differences.csv, summary.csv, scenario.yaml, provenance.json.
+With --out DIR (all or nothing): replications.parquet (or .csv; variant, seed, replication,
+KPIs), differences.csv, summary.csv, scenario.yaml, provenance.json, dipsim-manifest.json.
+DIR must be new or empty, or hold dipsim's earlier results (replaced with --force).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from ..experiment import cli as x
+from . import _args as x, _format as text
 from ..experiment.compare import compare
 from ..experiment.overrides import collect_variants
 from ..experiment.sweep import atomic_table, write_provenance
-from ..io import atomic_dir, atomic_write_text
+from ..io import atomic_write_text, output_dir
 from ..scenario import to_yaml
 
 NAME = "compare"
@@ -38,14 +39,27 @@ def add_arguments(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = x.load(args)
-    x.check_out(args)
     variants = collect_variants(args.policy, args.variant, args.variants)
     kpis = list(dict.fromkeys(args.kpi or ()))
     coll = x.collector(args, kpis)
     x.check_kpis(kpis, scenario, coll)
-    res = compare(scenario, variants, args.n, baseline=args.baseline, collector=coll, seed=args.seed,
-                  days=args.days, **x.backend_kwargs(args))
+    kw = x.backend_kwargs(args)
+    with output_dir(args.out, **x.output_options(args, NAME)) as od:  # claimed before the runs
+        res = compare(scenario, variants, args.n, baseline=args.baseline, collector=coll, seed=args.seed,
+                      days=args.days, **kw)
+        _report(args, scenario, variants, kpis, res, od)
+    return 0
+
+
+def _report(args, scenario, variants, kpis, res, od) -> None:
     prov = {**res.provenance, **x.provenance_extra(args)}
+    if od is not None:  # written before anything is printed: a closed pipe cannot lose them
+        with od.staging() as tmp:
+            atomic_table(res.replications, tmp / f"replications.{args.format}")
+            atomic_table(res.differences, tmp / "differences.csv")
+            atomic_table(res.summary, tmp / "summary.csv")
+            atomic_write_text(tmp / "scenario.yaml", to_yaml(scenario))
+            write_provenance(tmp / "provenance.json", prov)
     d = res.differences
     shown = d[d["kpi"].isin(kpis)] if kpis else d[d["significant"]]
     print(f"{scenario.name}: {len(variants)} variants x {args.n} replications of {prov['days']} days, "
@@ -56,14 +70,7 @@ def run(args: argparse.Namespace) -> int:
         view = shown[["variant", "kpi", "baseline_mean", "variant_mean", "difference", "lower", "upper",
                       "significant"]].copy()
         for c in ("baseline_mean", "variant_mean", "difference", "lower", "upper"):
-            view[c] = view[c].map(x.fmt_value)
-        print(x.text_table(view))
-    if args.out:
-        with atomic_dir(args.out) as tmp:
-            atomic_table(res.replications, tmp / f"replications.{args.format}")
-            atomic_table(res.differences, tmp / "differences.csv")
-            atomic_table(res.summary, tmp / "summary.csv")
-            atomic_write_text(tmp / "scenario.yaml", to_yaml(scenario))
-            write_provenance(tmp / "provenance.json", prov)
+            view[c] = view[c].map(text.fmt_value)
+        print(text.text_table(view))
+    if od is not None:
         print(f"\nResults written to {args.out}/")
-    return 0

@@ -5,24 +5,28 @@ by Hoad, Robinson & Davies' (2010) method until each named KPI's 95% half-width 
 P of its mean (up to --max-n). With --warmup auto: a pilot of the same replications finds
 the MSER-5 warm-up of a daily series (--series), and KPIs are computed after it.
 
-With --out DIR (written atomically): replications.parquet (or .csv), summary.csv,
-scenario.yaml, provenance.json; plus precision.csv (with --precision) and warmup.csv
-(with --warmup auto).
+With --out DIR (all or nothing): replications.parquet (or .csv), summary.csv,
+scenario.yaml, provenance.json, dipsim-manifest.json; plus precision.csv (with --precision)
+and warmup.csv (with --warmup auto). DIR must be new or empty, or hold dipsim's earlier
+results (replaced with --force; nothing else is touched).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import pandas as pd
 
 from ..errors import InputError
-from ..experiment import cli as x
+from . import _args as x, _format as text
 from ..experiment.kpis import KpiCollector
 from ..experiment.precision import replications_needed
 from ..experiment.replications import ReplicationResult, replicate, write_replications
 from ..experiment.stats import summarise
-from ..experiment.warmup import SERIES, warmup
+from ..experiment.warmup import SERIES, WarmupWarning, warmup
+from ..io import output_dir
 
 NAME = "replicate"
 HELP = "run n replications and summarise every KPI with a 95% confidence interval"
@@ -46,7 +50,6 @@ def add_arguments(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = x.load(args)
-    x.check_out(args)
     kw = x.backend_kwargs(args)
     kpis = list(dict.fromkeys(args.kpi or ()))
     if args.precision is not None and args.n is not None:
@@ -55,12 +58,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--kpi", None, "--precision needs at least one --kpi to reach it on")
     coll = x.collector(args, kpis)
     x.check_kpis(kpis, scenario, coll)
+    with output_dir(args.out, **x.output_options(args, NAME)) as od:  # claimed before the runs
+        return _replicate(args, scenario, kw, kpis, coll, od)
+
+
+def _replicate(args, scenario, kw: dict, kpis: list, coll, od) -> int:
     days = args.days if args.days is not None else scenario.days
     extra_tables: dict[str, pd.DataFrame] = {}
     extra_prov: dict = x.provenance_extra(args)
     if args.warmup == "auto":
         n_pilot = args.n or 10
-        w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
+        with warnings.catch_warnings():  # said below in one line, in the command's terms
+            warnings.simplefilter("ignore", WarmupWarning)
+            w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
         coll = KpiCollector(coll.first_session_within_days, w.warmup_days)
         extra_tables["warmup"] = pd.DataFrame({"day": w.mean.index, "mean": w.mean.to_numpy()})
         extra_prov["warmup"] = {"method": "MSER-5 on the mean daily series over the pilot replications",
@@ -68,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         if w.warmup_days >= days:
             raise InputError("--warmup", None, f"the warm-up found ({w.warmup_days} days) leaves no run")
         print(f"Warm-up (MSER-5 on daily {args.series}, {n_pilot} replications): {w.warmup_days} days")
+        if w.at_limit:
+            print(f"dipsim: warning: {w.too_short()}", file=sys.stderr)
     if args.precision is not None:
         pr = replications_needed(scenario, kpis, args.precision, k_limit=args.k_limit, max_n=args.max_n,
                                  seed=args.seed, days=days, collector=coll, **_no_batch(kw))
@@ -77,12 +89,13 @@ def run(args: argparse.Namespace) -> int:
         print(_precision_text(pr))
     else:
         result = replicate(scenario, args.n or 10, seed=args.seed, days=days, collector=coll, **kw)
-    show = kpis or list(x.DEFAULT_SHOW)
+    if od is not None:  # written before the summary is printed: a closed pipe cannot lose them
+        write_replications(result, od, scenario, args.format, extra_tables, extra_prov)
+    show = kpis or list(text.DEFAULT_SHOW)
     print(f"{scenario.name}: {len(result.replications)} replications of {days} days, seed "
           f"{result.provenance['seed']}" + (f", KPIs after a {coll.warmup_days}-day warm-up" if coll.warmup_days else ""))
-    print(x.summary_text(result.summary, show))
-    if args.out:
-        write_replications(result, args.out, scenario, args.format, extra_tables, extra_prov)
+    print(text.summary_text(result.summary, show))
+    if od is not None:
         print(f"\nResults written to {args.out}/")
     return 0
 

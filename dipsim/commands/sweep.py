@@ -6,7 +6,8 @@ Cells may also be crossed with named variants (--policy, --variant, --variants F
 Replication r of every cell uses Streams(seed, r) (common random numbers).
 
 With --out DIR: each finished cell is saved at once as DIR/cells/<id>.parquet; --resume
-reruns only what is missing. At the end: results.parquet (or .csv; cell columns, seed,
+reruns only what is missing (refused if DIR holds a different sweep); --force replaces
+dipsim's earlier results there (only the files its dipsim-manifest.json lists). At the end: results.parquet (or .csv; cell columns, seed,
 replication, KPIs), summary.csv (mean and 95% CI per cell and KPI), cells.csv,
 scenario.yaml and provenance.json (written last).
 """
@@ -16,9 +17,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from ..experiment import cli as x
+from . import _args as x, _format as text
 from ..experiment.overrides import collect_variants, parse_params
 from ..experiment.sweep import sweep
+from ..io import output_dir
 
 NAME = "sweep"
 HELP = "run replications over a grid of scenario parameters (resumable)"
@@ -37,24 +39,23 @@ def add_arguments(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = x.load(args)
-    x.check_out(args)
     params = parse_params(args.param)
     variants = collect_variants(args.policy, args.variant, args.variants)
     if not params and not variants:
         raise InputError("--param", None, "give at least one --param KEY=VALUES (or a variant)")
-    if args.resume and not args.out:
-        raise InputError("--resume", None, "needs --out DIR (the run to continue)")
+    out = x.output_options(args, NAME)
     kpis = list(dict.fromkeys(args.kpi or ()))
     coll = x.collector(args, kpis)
     x.check_kpis(kpis, scenario, coll)
-    res = sweep(scenario, params, args.n, variants=variants or None, seed=args.seed, days=args.days,
-                collector=coll, out=args.out, resume=args.resume, fmt=args.format,
-                extra_provenance=x.provenance_extra(args), **x.backend_kwargs(args))
+    kw = x.backend_kwargs(args)
+    with output_dir(args.out, **out) as od:
+        res = sweep(scenario, params, args.n, variants=variants or None, seed=args.seed, days=args.days,
+                    collector=coll, out=od, fmt=args.format, extra_provenance=x.provenance_extra(args), **kw)
     cells = len(res.cells)
     print(f"{scenario.name}: {cells} cells x {args.n} replications of {res.provenance['days']} days, "
           f"seed {res.provenance['seed']}" + (f" ({res.reused_runs} runs reused from {args.out})"
                                               if res.reused_runs else ""))
-    print(x.summary_text(res.summary, kpis or list(x.DEFAULT_SHOW[:3]) + ["utilisation_custody",
+    print(text.summary_text(res.summary, kpis or list(text.DEFAULT_SHOW[:3]) + ["utilisation_custody",
                                                                          "utilisation_community"],
                          by=res.label_columns))
     if args.out:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import kpis as registry
-from ..errors import InputError
+from ..errors import ParameterError
 from ..scenario import Scenario
 from .kpis import KpiCollector
 from .overrides import policy_variants
@@ -52,7 +52,7 @@ def paired_differences(df: pd.DataFrame, by: str = "variant", baseline: Any = No
         return pd.DataFrame(columns=DIFF_COLUMNS)
     baseline = groups[0] if baseline is None else baseline
     if baseline not in groups:
-        raise InputError("--baseline", None, f"must be one of {', '.join(map(str, groups))}, got {baseline!r}")
+        raise ParameterError("baseline", f"must be one of {', '.join(map(str, groups))}, got {baseline!r}")
     kpis = list(kpis) if kpis is not None else kpi_columns(df, exclude=[by])
     base = df[df[by] == baseline].set_index("replication").sort_index()
     rows = []
@@ -100,9 +100,9 @@ def compare(scenario: Scenario, variants: Mapping[str, Mapping[str, Any]] | Sequ
     if not isinstance(variants, Mapping):
         variants = policy_variants(list(variants))
     if len(variants) < 2:
-        raise InputError("--policy", None, "compare needs at least two policies or variants")
+        raise ParameterError("variants", "compare needs at least two policies or variants")
     if baseline is not None and baseline not in variants:
-        raise InputError("--baseline", None, f"must be one of {', '.join(variants)}, got {baseline!r}")
+        raise ParameterError("baseline", f"must be one of {', '.join(variants)}, got {baseline!r}")
     names = list(variants)
     if baseline is not None:
         names = [baseline] + [v for v in names if v != baseline]

@@ -19,6 +19,8 @@ Besides every scenario key, one pseudo-key is understood:
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import itertools
 import math
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..scenario import Scenario, replace
 from ..scenario.loader import read_yaml
 
@@ -39,14 +41,35 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: st
     try:
         out = replace(scenario, regular) if regular else scenario
     except InputError as exc:
-        raise InputError(source, exc.key, exc.message) from None
+        raise _error(source, exc.key, exc.message + _suggest(exc)) from None
     if "arrivals.scale" in overrides:
         f = overrides["arrivals.scale"]
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not math.isfinite(f) or f < 0:
-            raise InputError(source, "arrivals.scale", f"must be a number >= 0, got {f!r}")
+            raise _error(source, "arrivals.scale", f"must be a number >= 0, got {f!r}")
         rates = {k: v * float(f) for k, v in out.arrivals.arrests_per_day.items()}
         out = replace(out, {"arrivals.arrests_per_day": rates})
     return out
+
+
+def scenario_keys(node: Any = None, prefix: str = "") -> list[str]:
+    """Every dotted key of a scenario (the leaves of its dataclasses), plus the pseudo-keys."""
+    node = Scenario() if node is None else node
+    keys = []
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if dataclasses.is_dataclass(value):
+            keys += scenario_keys(value, f"{prefix}{f.name}.")
+        else:
+            keys.append(f"{prefix}{f.name}")
+    return keys + (list(PSEUDO_KEYS) if not prefix else [])
+
+
+def _suggest(exc: InputError) -> str:
+    """``; did you mean cjit.community.workers?`` for a mistyped key, else ``""``."""
+    if not exc.key or "no such" not in exc.message or "did you mean" in exc.message:
+        return ""
+    close = difflib.get_close_matches(str(exc.key), scenario_keys(), n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(close)}?" if close else " (every key: dipsim schema)"
 
 
 def grid(params: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
@@ -54,7 +77,7 @@ def grid(params: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
     params = dict(params or {})
     for key, values in params.items():
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) == 0:
-            raise InputError("--param", key, "needs a non-empty list of values")
+            raise ParameterError("params", "needs a non-empty list of values", key)
     keys = list(params)
     return [dict(zip(keys, combo)) for combo in itertools.product(*(params[k] for k in keys))]
 
@@ -62,16 +85,16 @@ def grid(params: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
 def _scalar(text: str, key: str) -> Any:
     text = text.strip()
     if not text:
-        raise InputError("--param", key, "has an empty value")
+        raise ParameterError("params", "has an empty value", key)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError:
-        raise InputError("--param", key, f"cannot read the value {text!r}") from None
+        raise ParameterError("params", f"cannot read the value {text!r}", key) from None
 
 
 def _number(v: Any, key: str, text: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise InputError("--param", key, f"a range needs numbers, got {text!r}")
+        raise ParameterError("params", f"a range needs numbers, got {text!r}", key)
     return v
 
 
@@ -81,23 +104,23 @@ def parse_values(key: str, spec: str) -> list[Any]:
     if ":" in spec and not spec.startswith(("{", "[")):
         parts = spec.split(":")
         if len(parts) not in (2, 3):
-            raise InputError("--param", key, f"a range is start:stop or start:stop:step, got {spec!r}")
+            raise ParameterError("params", f"a range is start:stop or start:stop:step, got {spec!r}", key)
         start, stop = (_number(_scalar(p, key), key, spec) for p in parts[:2])
         step = _number(_scalar(parts[2], key), key, spec) if len(parts) == 3 else 1
         if step <= 0:
-            raise InputError("--param", key, f"step must be > 0, got {step!r}")
+            raise ParameterError("params", f"step must be > 0, got {step!r}", key)
         if stop < start:
-            raise InputError("--param", key, f"range stop must be >= start, got {spec!r}")
+            raise ParameterError("params", f"range stop must be >= start, got {spec!r}", key)
         count = int(math.floor((stop - start) / step + 1e-9)) + 1
         if count > 10_000:
-            raise InputError("--param", key, f"range has {count} values: too many")
+            raise ParameterError("params", f"range has {count} values: too many", key)
         integer = all(isinstance(v, int) for v in (start, stop, step))
         values = [start + k * step for k in range(count)]
         return [int(v) for v in values] if integer else [round(float(v), 12) for v in values]
     if spec.startswith("["):
         v = _scalar(spec, key)
         if not isinstance(v, list) or not v:
-            raise InputError("--param", key, f"expected a non-empty list, got {spec!r}")
+            raise ParameterError("params", f"expected a non-empty list, got {spec!r}", key)
         return v
     return [_scalar(p, key) for p in spec.split(",")]
 
@@ -105,11 +128,11 @@ def parse_values(key: str, spec: str) -> list[Any]:
 def parse_param(text: str) -> tuple[str, list[Any]]:
     """``KEY=VALUES`` from the command line (see :func:`parse_values`)."""
     if "=" not in text:
-        raise InputError("--param", None, f"expected KEY=VALUES (e.g. cjit.community.workers=2:12), got {text!r}")
+        raise ParameterError("params", f"expected KEY=VALUES (e.g. cjit.community.workers=2:12), got {text!r}")
     key, spec = text.split("=", 1)
     key = key.strip()
     if not key:
-        raise InputError("--param", None, f"missing the key in {text!r}")
+        raise ParameterError("params", f"missing the key in {text!r}")
     return key, parse_values(key, spec)
 
 
@@ -118,34 +141,41 @@ def parse_params(texts: Sequence[str] | None) -> dict[str, list[Any]]:
     for t in texts or ():
         key, values = parse_param(t)
         if key in out:
-            raise InputError("--param", key, "given twice")
+            raise ParameterError("params", "given twice", key)
         out[key] = values
     return out
 
 
+def _error(source: str, key: str | None, message: str) -> InputError:
+    """An error in a file (``source`` its path) or in a parameter (``variants``, ``policies``)."""
+    if source in ("variants", "policies", "params"):
+        return ParameterError(source, message, key)
+    return InputError(source, key, message)
+
+
 def _check_overrides(name: str, mapping: Any, source: str) -> dict[str, Any]:
     if not isinstance(mapping, dict):
-        raise InputError(source, name, "must be a mapping of dotted scenario keys to values, "
-                                       "e.g. {cjit.custody.workers: 3}")
+        raise _error(source, name, "must be a mapping of dotted scenario keys to values, "
+                                   "e.g. {cjit.custody.workers: 3}")
     for k in mapping:
         if not isinstance(k, str) or not k:
-            raise InputError(source, name, f"keys must be dotted scenario keys, got {k!r}")
+            raise _error(source, name, f"keys must be dotted scenario keys, got {k!r}")
     return dict(mapping)
 
 
 def parse_variant(text: str) -> tuple[str, dict[str, Any]]:
     """``NAME:{key: value, ...}`` (a YAML flow mapping of dotted keys)."""
     if ":" not in text:
-        raise InputError("--variant", None, f"expected NAME:{{key: value, ...}}, got {text!r}")
+        raise ParameterError("variants", f"expected NAME:{{key: value, ...}}, got {text!r}")
     name, body = text.split(":", 1)
     name = name.strip()
     if not name:
-        raise InputError("--variant", None, f"missing the name in {text!r}")
+        raise ParameterError("variants", f"missing the name in {text!r}")
     try:
         mapping = yaml.safe_load(body) if body.strip() else {}
     except yaml.YAMLError:
-        raise InputError("--variant", name, f"cannot read {body.strip()!r} as a YAML mapping") from None
-    return name, _check_overrides(name, mapping or {}, "--variant")
+        raise ParameterError("variants", f"cannot read {body.strip()!r} as a YAML mapping", name) from None
+    return name, _check_overrides(name, mapping or {}, "variants")
 
 
 def read_variants(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -167,13 +197,13 @@ def collect_variants(policies: Sequence[str] | None = None, variants: Sequence[s
 
     def add(name: str, body: dict, where: str) -> None:
         if name in out:
-            raise InputError(where, name, "variant name given twice")
+            raise _error(where, name, "variant name given twice")
         out[name] = body
 
     for p in policies or ():
-        add(p, {"decisions.menu_policy": p}, "--policy")
+        add(p, {"decisions.menu_policy": p}, "policies")
     for v in variants or ():
-        add(*parse_variant(v), "--variant")
+        add(*parse_variant(v), "variants")
     for f in files or ():
         for name, body in read_variants(f).items():
             add(name, body, str(f))

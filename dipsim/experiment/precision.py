@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..scenario import Scenario
 from .backends import DEFAULT_BACKEND, check_backend
 from .kpis import KpiCollector
@@ -94,15 +94,15 @@ def replications_needed(scenario: Scenario | None = None, kpis: Sequence[str] = 
     """Add replications until each KPI's 95% half-width is within ``precision`` (relative) of
     its mean, by Hoad, Robinson & Davies' method (module doc); stop at ``max_n``."""
     if not kpis:
-        raise InputError("--kpi", None, "name at least one KPI to reach the precision on")
+        raise ParameterError("kpis", "name at least one KPI to reach the precision on")
     if not (isinstance(precision, (int, float)) and 0 < precision < 1):
-        raise InputError("--precision", None, f"must be a relative half-width between 0 and 1, got {precision!r}")
+        raise ParameterError("precision", f"must be a relative half-width between 0 and 1, got {precision!r}")
     if n_min < 3:
-        raise InputError("--n-min", None, f"must be >= 3 (Hoad et al.), got {n_min}")
+        raise ParameterError("n_min", f"must be >= 3 (Hoad et al.), got {n_min}")
     if k_limit < 0:
-        raise InputError("--k-limit", None, f"must be >= 0, got {k_limit}")
+        raise ParameterError("k_limit", f"must be >= 0, got {k_limit}")
     if max_n < n_min:
-        raise InputError("--max-n", None, f"must be >= {n_min}, got {max_n}")
+        raise ParameterError("max_n", f"must be >= {n_min}, got {max_n}")
     prov: dict = {"method": "Hoad, Robinson & Davies (2010) confidence-interval method with look-ahead",
                   "precision": precision, "alpha": alpha, "n_min": n_min, "k_limit": k_limit, "max_n": max_n,
                   "kpis": list(kpis)}
@@ -135,7 +135,7 @@ def replications_needed(scenario: Scenario | None = None, kpis: Sequence[str] = 
         rows += new
         for k in kpis:
             if k not in rows[0]:
-                raise InputError("--kpi", k, "no such KPI")
+                raise ParameterError("kpis", "no such KPI", k)
             sols[k] = solution([r.get(k, np.nan) for r in rows], precision, alpha=alpha, n_min=n_min, k_limit=k_limit)
         if all(s is not None for s in sols.values()) or len(rows) >= max_n:
             break

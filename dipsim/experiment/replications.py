@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from ..io import atomic_dir, atomic_write_text
+from ..errors import ParameterError
+from ..io import OutputDir, atomic_write_text, output_dir
 from ..scenario import Scenario, to_yaml
 from .backends import DEFAULT_BACKEND, check_backend
 from .kpis import KpiCollector
@@ -45,7 +45,7 @@ def replicate(scenario: Scenario, n: int = 10, *, seed: int | None = None, days:
     check_backend(backend, scheduler)
     seed, days = resolve_run(scenario, n, seed, days)
     if first < 0:
-        raise InputError("--first", None, f"must be a whole number >= 0, got {first}")
+        raise ParameterError("first", f"must be a whole number >= 0, got {first}")
     collector = collector or KpiCollector()
     check_collector(collector, days)
     cells = make_cells(scenario, None, None, seed=seed, days=days, collector=collector)
@@ -58,16 +58,17 @@ def replicate(scenario: Scenario, n: int = 10, *, seed: int | None = None, days:
     return ReplicationResult(table, summary, prov)
 
 
-def write_replications(result: ReplicationResult, out: str | os.PathLike, scenario: Scenario,
+def write_replications(result: ReplicationResult, out: str | os.PathLike | OutputDir, scenario: Scenario,
                        fmt: str = "parquet", extra_tables: dict[str, pd.DataFrame] | None = None,
-                       extra_provenance: dict | None = None) -> Path:
+                       extra_provenance: dict | None = None, *, force: bool = False) -> Path:
     """``out/replications.<fmt>``, ``summary.csv``, ``scenario.yaml``, ``provenance.json``
-    (plus any ``extra_tables`` as CSV), all or nothing."""
-    with atomic_dir(out) as tmp:
+    (plus any ``extra_tables`` as CSV), all or nothing, through :class:`dipsim.io.OutputDir`
+    (``force=True`` replaces dipsim's earlier results there; ``out`` may be one already claimed)."""
+    with output_dir(out, "replicate", force=force) as od, od.staging() as tmp:
         atomic_table(result.replications, tmp / f"replications.{fmt}")
         atomic_table(result.summary, tmp / "summary.csv")
         for name, df in (extra_tables or {}).items():
             atomic_table(df, tmp / f"{name}.csv")
         atomic_write_text(tmp / "scenario.yaml", to_yaml(scenario))
         write_provenance(tmp / "provenance.json", {**result.provenance, **(extra_provenance or {})})
-    return Path(out)
+    return od.path

@@ -26,8 +26,8 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .. import __version__
-from ..errors import InputError
-from ..io import atomic_table, atomic_write_text, write_json
+from ..errors import ParameterError
+from ..io import atomic_table, atomic_write_text, output_dir, write_json
 from ..scenario import Scenario, scenario_hash, to_yaml
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .kpis import KpiCollector, fill_busy
@@ -56,13 +56,13 @@ def make_cells(scenario: Scenario, params: Mapping[str, Sequence[Any]] | None = 
     if variants:
         clash = [k for k in (params or {}) if k == "variant"]
         if clash:
-            raise InputError("--param", "variant", "is reserved for variant names")
+            raise ParameterError("params", "is reserved for variant names", "variant")
     cells = []
     for vname, vover in vitems:
         for point in points:
             label = ({"variant": vname} if vname is not None else {}) | point
             overrides = {**vover, **point}
-            where = f"variant {vname}" if vname is not None else "--param"
+            where = f"variant {vname}" if vname is not None else "params"
             cell_sc = apply_overrides(scenario, overrides, source=where)
             cells.append(Cell(len(cells), label, overrides, cell_sc,
                               cell_id(cell_sc, label, seed, days, collector)))
@@ -184,19 +184,19 @@ class SweepResult:
 
 def resolve_run(scenario: Scenario, n: int, seed: int | None, days: int | None) -> tuple[int, int]:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InputError("-n", None, f"replications must be a whole number >= 1, got {n!r}")
+        raise ParameterError("n", f"the number of replications must be a whole number >= 1, got {n!r}")
     seed = scenario.seed if seed is None else int(seed)
     days = scenario.days if days is None else int(days)
     if seed < 0:
-        raise InputError("--seed", None, f"must be a whole number >= 0, got {seed}")
+        raise ParameterError("seed", f"must be a whole number >= 0, got {seed}")
     if days < 1:
-        raise InputError("--days", None, f"must be a whole number >= 1, got {days}")
+        raise ParameterError("days", f"must be a whole number >= 1, got {days}")
     return seed, days
 
 
 def check_collector(collector: KpiCollector, days: int) -> None:
     if collector.warmup_days < 0 or collector.warmup_days >= days:
-        raise InputError("--warmup-days", None,
+        raise ParameterError("warmup_days",
                          f"must be >= 0 and shorter than the run ({days} days), got {collector.warmup_days}")
 
 
@@ -214,39 +214,41 @@ def base_provenance(kind: str, scenario: Scenario, *, seed: int, days: int, repl
 def sweep(scenario: Scenario, params: Mapping[str, Sequence[Any]] | None = None, n: int = 10, *,
           variants: Mapping[str, Mapping[str, Any]] | None = None, seed: int | None = None,
           days: int | None = None, collector: KpiCollector | None = None, out: str | os.PathLike | None = None,
-          resume: bool = False, fmt: str = "parquet", backend: str = DEFAULT_BACKEND, scheduler: Any = None,
+          resume: bool = False, force: bool = False, fmt: str = "parquet", backend: str = DEFAULT_BACKEND, scheduler: Any = None,
           workers: int | None = None, batch_size: int | None = None, progress: bool | None = None,
           extra_provenance: dict | None = None) -> SweepResult:
     """Run ``n`` replications of every cell of ``params`` (x ``variants``).
 
     ``params``: ``{"cjit.community.workers": range(2, 13), "arrivals.scale": [0.8, 1, 1.2]}``.
     ``variants``: ``{"name": {"dotted.key": value, ...}, ...}``.
-    With ``out``: cells saved as they finish; ``resume=True`` reuses them (see module doc); the
-    final ``results.<fmt>``, ``summary.csv``, ``cells.csv``, ``scenario.yaml`` and
-    ``provenance.json`` (written last) are each written atomically.
+    With ``out`` (a path or a claimed :class:`dipsim.io.OutputDir`): cells saved as they
+    finish; ``resume=True`` reuses them (see module doc), ``force=True`` replaces dipsim's
+    earlier results there; the final ``results.<fmt>``, ``summary.csv``, ``cells.csv``,
+    ``scenario.yaml`` and ``provenance.json`` appear together at the end.
     """
     check_backend(backend, scheduler)
     seed, days = resolve_run(scenario, n, seed, days)
     collector = collector or KpiCollector()
     check_collector(collector, days)
     if fmt not in ("parquet", "csv"):
-        raise InputError("--format", None, f"must be parquet or csv, got {fmt!r}")
+        raise ParameterError("fmt", f"must be parquet or csv, got {fmt!r}")
     params = {k: list(v) for k, v in (params or {}).items()}
     cells = make_cells(scenario, params, variants, seed=seed, days=days, collector=collector)
+    with output_dir(out, "sweep", force=force, resume=resume, resumable=True) as od:
+        return _sweep(scenario, params, variants, cells, n, seed, days, collector, fmt, od, extra_provenance,
+                      dict(backend=backend, scheduler=scheduler, workers=workers, batch_size=batch_size,
+                           progress=progress))
+
+
+def _sweep(scenario, params, variants, cells, n, seed, days, collector, fmt, od, extra_provenance, run_kw):
     store = None
-    if out is not None:
-        root = Path(out)
-        if root.exists() and not root.is_dir():
-            raise InputError(root, None, "exists and is not a directory: choose another --out")
-        if root.exists() and any(root.iterdir()) and not resume:
-            raise InputError(root, None, "already holds results: add --resume to continue that run, "
-                                         "or choose another --out")
-        store = CellStore(root)
+    if od is not None:
+        od.own("cells")
+        store = CellStore(od.path)
     reps = list(range(n))
     stats: dict = {}
-    frames = run_cells(cells, reps, seed=seed, days=days, collector=collector, store=store, backend=backend,
-                       scheduler=scheduler, workers=workers, batch_size=batch_size, progress=progress,
-                       desc="sweep", stats=stats)
+    frames = run_cells(cells, reps, seed=seed, days=days, collector=collector, store=store, desc="sweep",
+                       stats=stats, **run_kw)
     results = assemble(frames)
     label_cols = list(dict.fromkeys(k for c in cells for k in c.label))
     summary = summarise(results, by=label_cols, kpis=[c for c in results.columns
@@ -258,8 +260,9 @@ def sweep(scenario: Scenario, params: Mapping[str, Sequence[Any]] | None = None,
                            cells=len(cells), **(extra_provenance or {}))
     result = SweepResult(results, summary, cells_df, prov, label_cols, [c.scenario for c in cells],
                          stats["runs"], stats["reused_runs"])
-    if out is not None:
-        write_sweep(result, Path(out), fmt, scenario)
+    if od is not None:
+        with od.staging() as tmp:
+            write_sweep(result, tmp, fmt, scenario)
     return result
 
 

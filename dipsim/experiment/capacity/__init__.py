@@ -29,7 +29,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import ParameterError
 from ...scenario import Scenario
 from ..kpis import KpiCollector, collector_for, known_kpis, staff_hours_per_week
 from ..overrides import grid
@@ -89,17 +89,17 @@ def capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: S
     """
     targets = [t if isinstance(t, Target) else Target.parse(t) for t in targets]
     if not targets:
-        raise InputError("--target", None, "give at least one target, e.g. share_ia_before_release>=0.95")
+        raise ParameterError("targets", "give at least one target, e.g. share_ia_before_release>=0.95")
     if not params and not variants:
-        raise InputError("--param", None, "give the staffing levels to try, e.g. cjit.custody.workers=1:6")
+        raise ParameterError("params", "give the staffing levels to try, e.g. cjit.custody.workers=1:6")
     if not 0.5 <= confidence < 1:
-        raise InputError("--confidence", None, f"must be in [0.5, 1), got {confidence}")
+        raise ParameterError("confidence", f"must be in [0.5, 1), got {confidence}")
     check_meaning(meaning, years)
     collector = collector_for([t.kpi for t in targets], collector)
     check_targets(targets, known_kpis(scenario, collector))
     if len(grid(params)) * max(1, len(variants or {})) < 2:
-        raise InputError("--param", next(iter(params or {}), None),
-                         "a single level: give at least two levels to choose from, e.g. cjit.custody.workers=1:6")
+        raise ParameterError("params", "a single level: give at least two levels to choose from, "
+                             "e.g. cjit.custody.workers=1:6", next(iter(params or {}), None))
     rule = (f"a target is met when at least {years:g} of simulated years (replications) meet it, shown by a "
             f"one-sided Clopper-Pearson bound" if meaning == "years" else
             "a target is met when the one-sided confidence bound of the mean over replications is on its right side")

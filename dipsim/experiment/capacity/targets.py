@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import ParameterError
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(>=|<=|>|<)\s*(\S+)\s*$")
@@ -47,14 +47,14 @@ class Target:
         """``"share_ia_before_release>=0.95"`` (also ``<=``, ``>``, ``<``)."""
         m = TARGET.match(text)
         if not m:
-            raise InputError("--target", None, f"expected KPI>=VALUE or KPI<=VALUE (e.g. utilisation_custody<=0.85), "
+            raise ParameterError("targets", f"expected KPI>=VALUE or KPI<=VALUE (e.g. utilisation_custody<=0.85), "
                                                f"got {text!r}")
         try:
             value = float(m.group(3))
         except ValueError:
-            raise InputError("--target", m.group(1), f"the target value must be a number, got {m.group(3)!r}") from None
+            raise ParameterError("targets", f"the target value must be a number, got {m.group(3)!r}", m.group(1)) from None
         if not math.isfinite(value):
-            raise InputError("--target", m.group(1), f"the target value must be finite, got {m.group(3)!r}")
+            raise ParameterError("targets", f"the target value must be finite, got {m.group(3)!r}", m.group(1))
         return cls(m.group(1), m.group(2), value)
 
     @property
@@ -100,9 +100,9 @@ def years_needed(share: float, confidence: float = 0.95) -> int:
 
 def check_meaning(meaning: str, years: float) -> None:
     if meaning not in MEANINGS:
-        raise InputError("meaning", None, f"must be one of {', '.join(MEANINGS)}, got {meaning!r}")
+        raise ParameterError("meaning", f"must be one of {', '.join(MEANINGS)}, got {meaning!r}")
     if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 < years < 1:
-        raise InputError("--years", None, f"the share of years must be a number above 0 and below 1 "
+        raise ParameterError("years", f"the share of years must be a number above 0 and below 1 "
                                           f"(e.g. 0.8: four years in five), got {years!r}")
 
 
@@ -116,11 +116,11 @@ def check_targets(targets: Sequence[Target], known: Iterable[str]) -> None:
             if not close:
                 close = [k for k in known if t.kpi.split("_")[0] in k][:4]
             hint = f"; close matches: {', '.join(close)}" if close else "; see the columns of a replicate table"
-            raise InputError("--target", t.kpi, f"no such KPI{hint}")
+            raise ParameterError("targets", f"no such KPI{hint}", t.kpi)
     for kpi in dict.fromkeys(t.kpi for t in targets):
         lows = [t for t in targets if t.kpi == kpi and t.side == "lower"]
         highs = [t for t in targets if t.kpi == kpi and t.side == "upper"]
         for lo in lows:
             for hi in highs:
                 if lo.value > hi.value or (lo.value == hi.value and (lo.op == ">" or hi.op == "<")):
-                    raise InputError("--target", kpi, f"contradictory targets: {lo} and {hi} cannot both hold")
+                    raise ParameterError("targets", f"contradictory targets: {lo} and {hi} cannot both hold", kpi)
