@@ -8,6 +8,8 @@ only the *world* it runs in differs, and the world answers what the pathway asks
 * a CJIT worker's time (``w.custody_worker_time``, ``w.appointment``), the drug test's
   result (``w.drug_test``) and the follow-up contacts (``w.follow_up_contacts``):
   sub-generators that yield SimPy events in the simulation and return at once in a case;
+  whether the condition was complete by the comply-by date (``w.late``): from the clock in the
+  simulation, as the case states it in a case;
 * the person (``w.people``, columns indexed by ``i``): facts (age, offence, record...),
   pre-drawn answers to the pathway's questions (consents? accepts the caution?) and
   durations; the simulation draws them up front, a case file states them;
@@ -20,6 +22,9 @@ Every decision is a rule of :mod:`dipsim.rules`. When the world is explaining
 with the actions it calls for (``w.act``); the simulation's world does not explain, and
 a test of one local flag is all that costs it. SimPy events are yielded straight through
 to SimPy: no layer between the pathway and the event loop.
+
+From the caution on, the pathway continues in :mod:`dipsim.pathway_delivery` (the sessions, the
+Follow-Up Condition, the comply-by date, the report and what follows), in the same world.
 """
 
 from __future__ import annotations
