@@ -229,14 +229,12 @@ class Yardstick:
                     assessed = profile
         if not (consents and self.responsible[i] and (self.resident[i] or self.home_cjit[i])):
             return self.end(2)
-        recommended = (not self.serious[self.offence[i]] and not self.recent[i]
-                       and self.prev[i] <= sc.decisions.max_previous_convictions)
+        record_ok = not self.recent[i] and self.prev[i] <= sc.decisions.max_previous_convictions
+        if self.serious[self.offence[i]] or not (record_ok or u["refer_on_merits"][i] < sc.decisions.refer_on_merits):
+            return self.end(2)  # only a case the police recommend goes to the CPS (§4.6.6 Step 2)
         delay = d["cps_h"][i]
-        bail = env.now + delay > release
         yield env.timeout(delay)
-        p = (sc.decisions.cps_authorises_if_recommended if recommended
-             else sc.decisions.cps_authorises_if_not_recommended)
-        if not u["cps"][i] < p:
+        if not u["cps"][i] < sc.decisions.cps_authorises_if_recommended:
             return self.end(2)
         if failed:
             plan, follow_up = (ONE if assessed == 1 else TWO), False
@@ -246,8 +244,7 @@ class Yardstick:
             plan, follow_up = (TWO if self.prev[i] > 0 else ONE), False
         if not u["accepts_caution"][i] < sc.decisions.accepts_caution:
             return self.end(3)
-        if not bail:
-            self.fa_cancelled[i] = True
+        self.fa_cancelled[i] = True  # at the caution, bail or not (Annex A note 3)
         complied = yield from self.sessions(i, plan)
         if complied is None:
             return self.end(6)

@@ -37,7 +37,12 @@ Case file format (YAML; every key is optional except ``offender.offence``)
       follow_up_assessment_arranged: false  # a follow-up Required Assessment (§2.2)  default false
       consents_to_share: true    # written consent to share (Annex A note 1)    default true
       police_bail: false         # (§3.1)                                        default false
-      cps_authorises: null       # true | false | null (null: follow the police recommendation)
+      police_refer_on_merits: false  # the police refer despite a record that weighs
+                                 # against, on its own merits (§4.1)            default false
+      exceptional_reason: false  # the police see an exceptional reason (Annex B group 4
+                                 # with a record)                                default false
+      cps_authorises: null       # the CPS's decision on a case the police refer (§4.5);
+                                 # true | false | null (null: agrees with the police)
       cps_condition: null        # the CPS sets this condition explicitly (§4.5, §4.6); null:
                                  # the menu policy chooses. One of one_session, two_session,
                                  # two_session_follow_up, three_session, three_session_follow_up

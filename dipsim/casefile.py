@@ -176,7 +176,12 @@ class Events(_Section):
     follow_up_assessment_arranged: Bool() = d(False, "A follow-up Required Assessment (§2.2).")
     consents_to_share: Bool() = d(True, "Written consent to share (Annex A note 1).")
     police_bail: Bool() = d(False, "On police bail (§3.1).")
-    cps_authorises: Bool(True) = d(None, "null: follow the police recommendation.")
+    police_refer_on_merits: Bool() = d(False, "The police refer despite a record that weighs against, on its "
+                                              "own merits (§4.1).")
+    exceptional_reason: Bool() = d(False, "The police see an exceptional reason to offer a DIP CC to an Annex B "
+                                          "group 4 offender with a record (Annex B).")
+    cps_authorises: Bool(True) = d(None, "The CPS's decision on a case the police refer (§4.5); null: it agrees "
+                                         "with the police.")
     cps_condition: Choice(CONDITIONS, nullable=True) = d(None, "The CPS sets this condition (§4.5, §4.6); null: "
                                                                "the menu policy chooses.")
     accepts_caution: Bool() = d(True, "Accepts the offer (§4.6.6 Step 3).")

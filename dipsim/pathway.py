@@ -37,17 +37,14 @@ from .pathway_delivery import deliver_condition
 from .pathway_record import (CONDITION_CODES, DISPOSALS, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
                              TERMINAL_STATES, VA_OUTCOMES, PersonRecord, codes)
 from .rules.eligibility import ADULT_AGE
-from .rules.offences import OFFENCE_NAMES
+from .rules.offences import OFFENCE_NAMES, OFFENCES
 
-__all__ = ["PathwaySettings", "World", "pathway", "POLICE_STEPS"]
+__all__ = ["PathwaySettings", "World", "pathway"]
 
 TERMINAL, DISPOSAL, ROUTE = codes(TERMINAL_STATES), codes(DISPOSALS), codes(ROUTES)
 IA, VA, FA, STOP = codes(IA_OUTCOMES), codes(VA_OUTCOMES), codes(FA_OUTCOMES), codes(STOP_REASONS)
 CONDITION = codes(CONDITION_CODES)
 ARRANGED = FA["arranged"]
-POLICE_STEPS = ("consent_to_share", "attitude", "residence", "offence_suitability", "record_suitability",
-                "police_recommendation")
-"""The names of the police's consideration steps, in :func:`dipsim.rules.police_consideration`'s order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,30 +144,39 @@ def pathway(w: World, i: int):
             r.va_outcome[i] = VA["unwilling"]
     r.consent[i] = consents
 
-    # Annex A note 1, §4.1, §4.6.6 Steps 1-2: the police's consideration.
+    # Annex A note 1, §4.1, §4.6.6 Steps 1-2, Annex B: the police's consideration, with the profile
+    # assessed or, with no assessment, as far as the police know it (Annex A note 2).
+    profile, source = known_profile(w, i)
+    if profile is not None:
+        r.known_profile[i] = profile
     considered = rules.police_consideration(
+        drug_use_profile=profile, profile_source=source, exceptional_reason=bool(p.exceptional_reason[i]),
         consents_to_share=bool(consents), test_result=test_result, offence_name=offence,
         previous_convictions=int(p.previous_convictions[i]), recent_similar_offending=bool(p.recent_similar[i]),
         max_previous_convictions=s.max_previous_convictions,
         accepts_responsibility=bool(p.accepts_responsibility[i]), resident_in_area=bool(p.resident[i]),
-        home_cjit_can_deliver=bool(p.home_cjit_can_deliver[i]))
+        home_cjit_can_deliver=bool(p.home_cjit_can_deliver[i]), refers_on_merits=bool(p.refers_on_merits[i]))
     if explain:
-        for name, decision in zip(POLICE_STEPS, considered.steps):
+        for name, decision in zip(considered.names, considered.steps):
             w.step(name, decision)
-    if not considered.referred:
-        r.stop_reason[i] = STOP[_stop_reason(considered.steps[-1])]
+    if not considered.referred:  # §4.6.6 Step 2: only a case the police recommend goes to the CPS
+        r.stop_reason[i] = STOP[considered.stop_reason]
         return not_cautioned(w, i, "alternative_disposal")
 
     # §4.5, §4.6.6 Step 2: the CPS decides.
-    cps = yield from cps_decision(w, i, considered.recommendation)
+    cps_view = None
+    if profile is not None:  # §4.5: the CPS's own view of the profile, and of an exceptional reason
+        cps_view = rules.cps_drug_use_suitability(profile, int(p.previous_convictions[i]), OFFENCES[offence].group,
+                                                  bool(p.exceptional_reason[i] and p.cps_accepts_exceptional_reason[i]),
+                                                  source)
+    cps = yield from cps_decision(w, i, considered.recommendation, cps_view)
     if not cps.value:
         r.stop_reason[i] = STOP["cps_not_authorised"]
         return not_cautioned(w, i, "alternative_disposal")
 
-    # §4.6, Annex B: the condition, from the menu (or as the CPS sets it, §4.5).
-    profile = int(r.assessed_profile[i])
-    chosen = rules.choose_condition(s.menu_policy, profile if profile > 0 else None, ia == "failed",
-                                    int(p.previous_convictions[i]))
+    # §4.6, Annex B: the condition, from the menu (or as the CPS sets it, §4.5), by the profile the
+    # police considered (assessed, or their knowledge of him: Annex A note 2).
+    chosen = rules.choose_condition(s.menu_policy, profile, ia == "failed", int(p.previous_convictions[i]))
     condition = p.cps_condition[i] or chosen.value
     if explain:
         w.condition_step(chosen, condition)
@@ -197,14 +203,6 @@ def pathway(w: World, i: int):
     terminal = yield from deliver_condition(w, i, condition)
     if terminal is not None:  # None: the CJIT could not deliver in this run
         finish(w, i, terminal, "dip_conditional_caution")
-
-
-def _stop_reason(step: rules.Decision) -> str:
-    if step.rule == "Annex A note 1":
-        return "consent_refused"
-    if step.rule == "§4.1":
-        return "denies_responsibility"
-    return "out_of_area"
 
 
 def finish(w: World, i: int, terminal: str, disposal: str | None = None) -> None:
@@ -271,7 +269,18 @@ def voluntary_assessment(w: World, i: int):
     r.assessed_profile[i] = p.profile[i]
 
 
-def cps_decision(w: World, i: int, recommendation: rules.Decision):
+def known_profile(w: World, i: int) -> tuple[int | None, str]:
+    """The Annex B group the police consider and where it comes from: the assessment, or with none
+    the police's knowledge of the individual (Annex A note 2); ``None`` when neither places him."""
+    p, r = w.people, w.records
+    assessed = r.ia_outcome[i] == IA["attended"] or r.va_outcome[i] == VA["held"]
+    profile = int(r.assessed_profile[i])
+    if profile < 0 and p.police_know_profile[i]:
+        profile = int(p.profile[i])
+    return (profile if profile > 0 else None), ("assessment" if assessed else "police_knowledge")
+
+
+def cps_decision(w: World, i: int, recommendation: rules.Decision, drug_use: rules.Decision | None = None):
     """§4.6.6 Step 2: the police refer; the CPS decides after a delay. A decision after release
     from custody means police bail (§3.1)."""
     env, p, r = w.env, w.people, w.records
@@ -279,13 +288,12 @@ def cps_decision(w: World, i: int, recommendation: rules.Decision):
     r.police_recommended[i] = bool(recommendation.value)
     delay = p.cps_h[i]
     r.police_bail[i] = env.now + delay > r.release_h[i]
+    if w.explaining and r.police_bail[i] == 1 and r.fa_outcome[i] == ARRANGED:  # §3.1: held if it falls due
+        w.step("follow_up_assessment", rules.follow_up_assessment(True, False, True))
+        w.act("required_assessment_continues")
     yield env.timeout(delay)
     r.cps_h[i] = env.now
-    if recommendation.value:
-        authorises = p.cps_authorises_if_recommended[i]
-    else:
-        authorises = p.cps_authorises_if_not_recommended[i]
-    decision = rules.cps_decision(recommendation, authorises)
+    decision = rules.cps_decision(recommendation, p.cps_authorises_if_recommended[i], drug_use)
     r.cps_authorised[i] = decision.value
     if w.explaining:
         w.step("cps_decision", decision)
@@ -294,7 +302,7 @@ def cps_decision(w: World, i: int, recommendation: rules.Decision):
 
 def administer_caution(w: World, i: int) -> None:
     """§4.6.6 Step 3, Annex A note 3: the caution is administered; an arranged follow-up
-    assessment is cancelled, unless the person is on police bail (§3.1)."""
+    assessment still pending is cancelled, police bail or not (note 3 makes no exception)."""
     r = w.records
     r.caution_h[i] = w.env.now
     if r.fa_outcome[i] == ARRANGED:

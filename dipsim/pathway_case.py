@@ -107,7 +107,9 @@ class CaseWorld:
             "willing_voluntary": True,  # unwillingness is a refusal of consent (consents_to_share)
             "consents_to_share": ev["consents_to_share"],
             "cps_authorises_if_recommended": ev["cps_authorises"],
-            "cps_authorises_if_not_recommended": ev["cps_authorises"],
+            "refers_on_merits": ev["police_refer_on_merits"], "exceptional_reason": ev["exceptional_reason"],
+            "cps_accepts_exceptional_reason": True,  # the CPS sees the reason the police see
+            "police_know_profile": True,  # a profile the case states is known (Annex A note 2)
             "cps_condition": ev["cps_condition"], "accepts_caution": ev["accepts_caution"],
             "accepts_onward_referral": ev["accepts_onward_referral"], "continues_voluntarily": False,
             "onward_referral_indicated": ev["onward_referral_indicated"],

@@ -26,7 +26,11 @@ FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
 CONDITION_CODES = ("none",) + CONDITIONS
 EVENT_CODES = ("none",) + OUTCOME_KEYS + ("not_completed_in_time",)
 """What decided a non-compliance: an appointment's event, or not completing by the comply-by date (§4.6.6 Step 3)."""
-STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised")
+STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised",
+                "unwilling_voluntary_assessment", "not_recommended_offence", "not_recommended_record",
+                "not_recommended_drug_use")
+"""Why a case stops before the caution: the police consideration's reasons
+(:data:`dipsim.rules.pathway.STOP_REASONS`) and the CPS's refusal; codes of old reasons kept."""
 
 CATEGORIES = {
     "terminal_state": TERMINAL_STATES, "disposal": DISPOSALS, "test_result": TEST_RESULTS,
@@ -65,6 +69,7 @@ class PersonRecord:
         for name in COUNTS:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
+        self.known_profile = np.full(n, NOT_SET, np.int8)  # the Annex B group the police considered
         # One base-8 digit per appointment: an int64 holds 21 digits; a longer log (many
         # re-arrangements allowed) uses Python ints, which never overflow.
         self.session_log = np.zeros(n, object if long_logs else np.int64)

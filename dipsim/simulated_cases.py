@@ -28,7 +28,10 @@ def _flag(v) -> bool | None:
 def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
     """A case dict (the ``dipsim case`` format) for one row of a run's people table."""
     ia = {"attended": True, "failed": False}.get(str(row["ia_outcome"]))
-    profile = row["assessed_profile"]
+    profile = row["known_profile"]  # assessed, or known to the police (Annex A note 2)
+    recommended = bool(_flag(row["police_recommended"]))
+    record_ok = (not row["recent_similar_offending"]
+                 and int(row["previous_convictions"]) <= scenario.decisions.max_previous_convictions)
     sessions = [e for e in str(row["session_events"]).split(",") if e]
     # §6: an intoxicated / unacceptable appointment followed by another was warned and re-arranged
     sessions = [e + "_warned" if e in WARNABLE and k < len(sessions) - 1 else e for k, e in enumerate(sessions)]
@@ -59,6 +62,9 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
             "consents_to_share": True if consent is None else consent,
             "police_bail": bool(_flag(row["police_bail"])),
+            "police_refer_on_merits": recommended and not record_ok,
+            "exceptional_reason": recommended and profile is not pd.NA and int(profile) == 4
+                                  and int(row["previous_convictions"]) > 0,
             "cps_authorises": _flag(row["cps_authorised"]),
             "accepts_caution": True if _flag(row["accepted"]) is None else bool(row["accepted"]),
             "sessions": sessions,

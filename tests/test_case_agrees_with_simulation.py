@@ -22,7 +22,7 @@ VARIANTS = [
                          "compliance.max_rearrangements": 2, "cjit.custody.workers": 1,
                          "cjit.out_of_hours.arrangement": "none"}),
     ("urban_intensive", {"decisions.menu_policy": "three_sessions_for_all", "assessment.custody_hours": 2.0,
-                         "decisions.cps_authorises_if_not_recommended": 0.5}),
+                         "decisions.refer_on_merits": 0.5}),
     ("urban_intensive", {"sessions.comply_by_days": 12, "sessions.group.conditions": ["two_session", "three_session"],
                          "compliance.worker_warns_intoxicated": 1.0, "compliance.worker_warns_behaviour": 0.5}),
 ]
@@ -82,7 +82,7 @@ def _value(record, column):
 
 def test_explaining_a_simulated_person_writes_his_simulated_record():
     scenario = load_scenario("urban_intensive")
-    people = run(scenario, days=150).people
+    people = run(scenario, days=400).people  # only police-recommended cases reach the CPS (§4.6.6 Step 2)
     sample = _sample(people)
     sample = sample[sample["terminal_state"] != "in_progress"]
     d = scenario.decisions

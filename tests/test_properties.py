@@ -33,7 +33,7 @@ from dipsim.model.core import DRAIN_DAYS
 from dipsim.model.records import TERMINAL_STATES
 from dipsim.results import run
 from dipsim.rules.menu import SESSION_PLANS, has_follow_up
-from dipsim.rules.offences import OFFENCES, SERIOUS
+from dipsim.rules.offences import LOCAL_PROSECUTION_POLICY, OFFENCES
 from dipsim.scenario import from_dict, to_dict
 from dipsim.scenario.distributions import Dist
 from dipsim.scenario.loader import CHOICES, MAPPING_KEYS
@@ -365,8 +365,12 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, fa != "none", ia == "attended", "a follow-up assessment only after an attended IA", ("fa_outcome",))
     iff(p, isset(p["fa_due_h"]), fa != "none", "follow-up due iff arranged", ("fa_outcome", "fa_due_h"))
     iff(p, isset(p["fa_start_h"]), np.isin(fa, ["held", "not_attended"]), "follow-up start iff it happened")
-    implies(p, fa == "cancelled", isset(p["caution_h"]) & false(p["police_bail"]),
-            "follow-up cancelled only by a caution, never on police bail (Annex A note 3, §3.1)", ("police_bail",))
+    # Annex A note 3: cancelled once the caution is administered, on police bail or not; before any caution
+    # (on bail awaiting the CPS, §3.1) it is held as normal if it falls due, and never after the caution.
+    implies(p, fa == "cancelled", isset(p["caution_h"]),
+            "follow-up cancelled only by a caution (Annex A note 3)", ("caution_h",))
+    implies(p, isset(p["fa_start_h"]) & isset(p["caution_h"]), (p["fa_start_h"] < p["caution_h"]).to_numpy(),
+            "no follow-up assessment held after the caution (Annex A note 3)", ("fa_start_h", "caution_h"))
     ordered(p, "ia_start_h", "fa_due_h")
     ordered(p, "fa_due_h", "fa_start_h")
 
@@ -383,6 +387,11 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, isset(ap), (ia == "attended") | (va == "held"), "a profile is known only from an assessment")
     drug = p["drug_use"].cat.codes.to_numpy()
     must(p, ~isset(ap) | (ap.fillna(0).to_numpy() == drug), "the assessment finds the person's own profile")
+    kp = p["known_profile"]
+    implies(p, isset(ap), isset(kp) | ~isset(p["consent"]), "an assessed profile is the one the police consider")
+    must(p, ~isset(kp) | (kp.fillna(0).to_numpy() == drug), "the police know the person's own profile (Annex A note 2)")
+    if sc.assessment.police_know_profile == 0:
+        implies(p, isset(kp), isset(ap), "with no assessment and no police knowledge, no profile (Annex A note 2)")
 
     # Who a worker can see in custody.
     ooh = cj.out_of_hours
@@ -408,8 +417,31 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     iff(p, stop == "consent_refused", false(p["consent"]), "consent refused is a bar")
     iff(p, stop == "denies_responsibility", consent & ~accepts_resp, "denying responsibility is a bar")
     iff(p, stop == "out_of_area", consent & accepts_resp & ~local, "out of area with no home CJIT is a bar")
-    referred = consent & accepts_resp & local
-    iff(p, isset(p["referral_h"]), referred, "referred to the CPS iff past every bar", ("referral_h",))
+    past_bars = consent & accepts_resp & local
+    # §4.6.6 Step 2: "If the Police consider a DIP CC may be appropriate, they will seek CPS authorisation":
+    # only a case the police recommend is referred; the offence (local policy), the record (§4.1, unless they
+    # refer on its merits) and the Annex B profile (group 4 with a record: an exceptional reason) decide.
+    d = sc.decisions
+    offence_ok = ~np.isin(p["offence"].astype(str).to_numpy(), LOCAL_PROSECUTION_POLICY)
+    record_ok = ~p["recent_similar_offending"].to_numpy() & (
+        p["previous_convictions"].to_numpy() <= d.max_previous_convictions)
+    g4_record = (kp.fillna(0).to_numpy() == 4) & (p["previous_convictions"].to_numpy() > 0)
+    referred = isset(p["referral_h"])
+    iff(p, stop == "not_recommended_offence", past_bars & ~offence_ok, "the local prosecution policy stops at the police",
+        ("offence",))
+    implies(p, referred, past_bars & offence_ok, "referred only past every bar and the offence policy", ("referral_h",))
+    implies(p, stop == "not_recommended_record", past_bars & offence_ok & ~record_ok, "record stop only on the record",
+            ("previous_convictions", "recent_similar_offending"))
+    implies(p, stop == "not_recommended_drug_use", past_bars & offence_ok & g4_record,
+            "drug-use stop only for Annex B group 4 with a record", ("known_profile", "previous_convictions"))
+    implies(p, past_bars & offence_ok & record_ok & ~g4_record, referred, "recommended when nothing weighs against")
+    if d.refer_on_merits == 0:
+        iff(p, stop == "not_recommended_record", past_bars & offence_ok & ~record_ok, "no referral on the merits: "
+            "a record that weighs against stops the case", ("previous_convictions", "recent_similar_offending"))
+    if d.exceptional_reason == 0:
+        implies(p, referred, ~g4_record, "no exceptional reason: no Annex B group 4 with a record referred")
+    iff(p, true(p["police_recommended"]), referred, "police recommended iff referred (§4.6.6 Step 2)",
+        ("police_recommended",))
     iff(p, terminal == "alternative_disposal", stop != "none", "alternative disposal iff a stop reason", ("stop_reason",))
     assert k["consent_refused"] == int((stop == "consent_refused").sum())
 
@@ -421,16 +453,10 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
         ordered(p, col, "referral_h")
     bail = isset(p["cps_h"]) & (p["cps_h"] > p["release_h"]).to_numpy()
     iff(p, true(p["police_bail"]), bail, "police bail iff the CPS decides after release", ("cps_h", "release_h"))
-    offence_ok = np.array([OFFENCES[o].group != SERIOUS for o in p["offence"].astype(str)], dtype=bool)
-    record_ok = ~p["recent_similar_offending"].to_numpy() & (
-        p["previous_convictions"].to_numpy() <= sc.decisions.max_previous_convictions)
-    iff(p, true(p["police_recommended"]), referred & offence_ok & record_ok, "police recommend iff offence and record suit (§4.1)",
-        ("offence", "previous_convictions", "recent_similar_offending"))
     iff(p, false(p["cps_authorised"]), stop == "cps_not_authorised", "CPS refusal is the cps_not_authorised stop")
-    d = sc.decisions
-    if d.cps_authorises_if_recommended == 0 and d.cps_authorises_if_not_recommended == 0:
+    if d.cps_authorises_if_recommended == 0:
         assert k["cps_authorised"] == 0
-    if d.cps_authorises_if_recommended == 1 and d.cps_authorises_if_not_recommended == 1:
+    if d.cps_authorises_if_recommended == 1 and (d.cps_accepts_exceptional_reason == 1 or not (referred & g4_record).any()):
         assert k["cps_authorised"] == k["referred_to_cps"]
     assert k["referred_to_cps"] == int(referred.sum()) == k["cps_authorised"] + int(false(p["cps_authorised"]).sum())
 
@@ -625,7 +651,7 @@ EXTREMES = {
         "people": {"admits_offence": 1.0, "sufficient_evidence": 1.0, "accepts_responsibility": 1.0,
                    "recent_similar_offending": 0.0, "under_18_share": 0.0},
         "decisions": {"menu_policy": "three_sessions_for_all", "consent_to_share": 1.0, "accepts_caution": 1.0,
-                      "cps_authorises_if_not_recommended": 1.0},
+                      "refer_on_merits": 1.0, "exceptional_reason": 1.0, "cps_accepts_exceptional_reason": 1.0},
         "cjit": {"community": {"workers": "unlimited"}},
         "sessions": {"lead_days": 0.0, "interval_days": 1.0, "group": {"enabled": False}},
         "compliance": {"max_rearrangements": 10, "session_outcomes": {

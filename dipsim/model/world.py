@@ -53,7 +53,10 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
         "willing_voluntary": u["willing_voluntary"] < sc.assessment.willing_voluntary,
         "consents_to_share": u["consent"] < d.consent_to_share,
         "cps_authorises_if_recommended": u["cps"] < d.cps_authorises_if_recommended,
-        "cps_authorises_if_not_recommended": u["cps"] < d.cps_authorises_if_not_recommended,
+        "refers_on_merits": u["refer_on_merits"] < d.refer_on_merits,
+        "exceptional_reason": u["exceptional_reason"] < d.exceptional_reason,
+        "cps_accepts_exceptional_reason": u["cps_exceptional_reason"] < d.cps_accepts_exceptional_reason,
+        "police_know_profile": u["police_know_profile"] < sc.assessment.police_know_profile,
         "accepts_caution": u["accepts_caution"] < d.accepts_caution,
         "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
         "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
@@ -206,7 +209,7 @@ class SimulatedArea:
         attends = p.u["follow_up_attends"][i] < self.follow_up_attends
         hours = p.fa_h[i] if attends else p.no_show_h[i]
         start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
-        if start is None:
+        if start is None or r.fa_outcome[i] == FA["cancelled"]:  # cautioned while it waited: a late cancellation
             return
         r.fa_start_h[i] = start
         r.fa_outcome[i] = FA["held" if attends else "not_attended"]

@@ -165,6 +165,10 @@ class Assessment(_Section):
     follow_up_days: Distribution = p(dist("uniform", low=4, high=8), "days", "guidance §2.2: 4-8 days later",
                              "Initial to follow-up required assessment.")
     follow_up_attends: Real("prob") = p(0.7, "probability", FREE, "Attends the follow-up required assessment.")
+    police_know_profile: Real("prob") = p(0.5, "probability", FREE + " (plausible 0-1; about 70% of those testing "
+                                   "positive have a record)",
+                                   "With no assessment, the police know the person's Annex B drug-use profile "
+                                   "(Annex A note 2).")
     follow_up_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "CJIT worker time for a follow-up assessment in the community.")
 
@@ -177,9 +181,16 @@ class Decisions(_Section):
                                       "Largest record the police read as 'limited' (§4.1).")
     cps_decision_hours: Distribution = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
                                  "Police referral to CPS decision (§4.6.6 Step 2). Past release: police bail (§3.1).")
-    cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises when police recommend (§4.5).")
-    cps_authorises_if_not_recommended: Real("prob") = p(0.05, "probability", FREE,
-                                                 "CPS authorises against the recommendation, on the merits (§4.1).")
+    cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises a case the police recommend; otherwise it refuses on the merits (§4.5).")
+    refer_on_merits: Real("prob") = p(0.05, "probability", FREE + " (plausible 0-0.3)",
+                               "Police still refer a case whose record weighs against, on its own merits (§4.1); "
+                               "a case they do not recommend gets the alternative disposal (§4.6.6 Step 2).")
+    exceptional_reason: Real("prob") = p(0.15, "probability", "Annex B group 4 'a minority'; otherwise free parameter "
+                                  "(plausible 0.05-0.35)",
+                                  "Police see an exceptional reason to offer a DIP CC to an Annex B group 4 offender "
+                                  "with a record and a relatively minor offence (Annex B).")
+    cps_accepts_exceptional_reason: Real("prob") = p(0.8, "probability", FREE + " (plausible 0.5-1)",
+                                              "The CPS sees the exceptional reason the police see (§4.5, Annex B).")
     accepts_caution: Real("prob") = p(0.85, "probability", FREE, "Accepts the offer (§4.6.6 Step 3).")
     menu_policy: OneOf(tuple(MENU_POLICIES)) = p("annex_b", "policy name", "guidance Annex B, §4.6.3",
                          "Named menu policy: annex_b, three_sessions_for_all, no_follow_up, one_session_for_all.")
