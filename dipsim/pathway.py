@@ -282,12 +282,15 @@ def known_profile(w: World, i: int) -> tuple[int | None, str]:
 
 def cps_decision(w: World, i: int, recommendation: rules.Decision, drug_use: rules.Decision | None = None):
     """§4.6.6 Step 2: the police refer; the CPS decides after a delay. A decision after release
-    from custody means police bail (§3.1)."""
+    from custody means police bail (§3.1): released with a date to return, when the CPS decision
+    and the caution happen."""
     env, p, r = w.env, w.people, w.records
     r.referral_h[i] = env.now
     r.police_recommended[i] = bool(recommendation.value)
     delay = p.cps_h[i]
     r.police_bail[i] = env.now + delay > r.release_h[i]
+    if r.police_bail[i] == 1:
+        delay = max(delay, r.release_h[i] + p.bail_return_h[i] - env.now)
     if w.explaining and r.police_bail[i] == 1 and r.fa_outcome[i] == ARRANGED:  # §3.1: held if it falls due
         w.step("follow_up_assessment", rules.follow_up_assessment(True, False, True))
         w.act("required_assessment_continues")

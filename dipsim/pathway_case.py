@@ -117,7 +117,7 @@ class CaseWorld:
             "follow_up_need_days": None if max_days is None else float(max_days if need_days is None else need_days),
             # Durations: no time passes, except that police bail is a CPS decision after release (§3.1).
             "custody_h": 0.0, "ia_h": 0.0, "no_show_h": 0.0, "fa_delay_h": 0.0, "report_h": 0.0,
-            "cps_h": 1.0 if ev["police_bail"] else 0.0,
+            "cps_h": 1.0 if ev["police_bail"] else 0.0, "bail_return_h": 0.0,
         }
         self.people = SimpleNamespace(**{k: [v] for k, v in one.items()})
         events = [e.removesuffix(WARNED) for e in ev["sessions"]]

@@ -153,6 +153,7 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
         "fa_delay_h": (sc.assessment.follow_up_days, HOURS_PER_DAY),
         "fa_h": (sc.assessment.follow_up_minutes, 1 / 60),
         "cps_h": (sc.decisions.cps_decision_hours, 1.0),
+        "bail_return_h": (sc.decisions.police_bail_return_days, HOURS_PER_DAY),
         "single_session_h": (sc.sessions.single_session_minutes, 1 / 60),
         "assessment_education_h": (sc.sessions.assessment_education_minutes, 1 / 60),
         "triage_h": (sc.sessions.triage_minutes, 1 / 60),

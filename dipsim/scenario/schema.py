@@ -181,6 +181,10 @@ class Decisions(_Section):
                                       "Largest record the police read as 'limited' (§4.1).")
     cps_decision_hours: Distribution = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
                                  "Police referral to CPS decision (§4.6.6 Step 2). Past release: police bail (§3.1).")
+    police_bail_return_days: Distribution = p(dist("lognormal", mean=17.0, sd=12.0), "days",
+                                      FREE + " (median about 14 days; plausible 3-42: 'days to weeks')",
+                                      "On police bail (§3.1): release to the bail return, when the CPS decision "
+                                      "and the caution happen.")
     cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises a case the police recommend; otherwise it refuses on the merits (§4.5).")
     refer_on_merits: Real("prob") = p(0.05, "probability", FREE + " (plausible 0-0.3)",
                                "Police still refer a case whose record weighs against, on its own merits (§4.1); "
