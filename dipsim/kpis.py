@@ -222,7 +222,7 @@ def _entries() -> list[KPI]:
            "CJIT informs police/CPS of compliance", "§4.6.6 Steps 5-6", S),
         _k("non_compliance", "non-compliance reported", "people",
            "People the CJIT reported for not complying with the DIP Condition.",
-           "CJIT informs police/CPS of non-compliance", "§4.6.6 Steps 5-6", S),
+           "CJIT informs police/CPS of non-compliance", "§6", S),
         _k("prosecuted_after_non_compliance", "prosecuted after non-compliance", "people",
            "People reported for non-compliance whom the police and CPS went on to prosecute for the original "
            "offence (a share the scenario sets).", cite="§2.1", section=C),
