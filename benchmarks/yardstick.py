@@ -47,7 +47,7 @@ THREE = ("triage", "education", "review")
 PLANS = {1: (ONE, False), 2: (TWO, False), 3: (THREE, False), 4: (THREE, True)}
 
 TERMINALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
-             "complied_case_closed", "non_compliance_prosecution", "in_progress")
+             "complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress")
 
 
 def weekly_intervals(shifts) -> list[tuple[float, float]]:

@@ -67,8 +67,13 @@ TERMINAL_STATES = {
                              "People offered the DIP Conditional Caution who declined it"),
     "complied_case_closed": ("complied: case closed", "CJIT informs police/CPS of compliance", "§4.6.6 Step 6",
                              "People who complied with the DIP Condition and whose case was closed"),
-    "non_compliance_prosecution": ("non-compliance: may be prosecuted", "CJIT informs police/CPS of non-compliance",
-                                   "§6", "People reported for not complying with the DIP Condition"),
+    "non_compliance_reported": ("non-compliance reported: may be prosecuted",
+                                "CJIT informs police/CPS of non-compliance", "§4.6.6 Steps 5-6",
+                                "People the CJIT reported for not complying with the DIP Condition; the police "
+                                "initiate a response and prosecution may follow (§2.1)"),
+    "not_delivered_in_time": ("not delivered by the comply-by date (CJIT)", None, "§4.6.6 Step 5",
+                              "People who completed their sessions after the date named in the caution because the "
+                              "CJIT could not deliver them in time: reported separately, not as non-compliance"),
     "in_progress": ("still in progress at the end of the run", None, "",
                     "People whose pathway had not ended when the run stopped (e.g. no community workers)"),
 }
@@ -94,6 +99,7 @@ NON_COMPLIANCE = {
     "left_early": "left early",
     "intoxicated": "attended intoxicated",
     "unacceptable_behaviour": "unacceptable behaviour",
+    "not_completed_in_time": "not completed by the comply-by date",
 }
 POOLS = {"custody": "custody", "community": "community", "callout": "on-call"}
 ACTIVITIES = {
@@ -221,6 +227,12 @@ def _entries() -> list[KPI]:
         _k("non_compliance", "non-compliance reported", "people",
            "People the CJIT reported for not complying with the DIP Condition.",
            "CJIT informs police/CPS of non-compliance", "§6", S),
+        _k("prosecuted_after_non_compliance", "prosecuted after non-compliance", "people",
+           "People reported for non-compliance whom the police and CPS went on to prosecute for the original "
+           "offence (a share the scenario sets).", cite="§2.1", section=C),
+        _k("not_delivered_in_time", "not delivered by the comply-by date (CJIT)", "people",
+           "People whose sessions the CJIT could not deliver by the date named in the caution (reported "
+           "separately, not as non-compliance).", cite="§4.6.6 Step 5", section=C),
         _k("completion_rate", "completion rate", "share",
            "Completions divided by completions plus non-compliance (people still in progress left out).",
            section=C),
@@ -230,7 +242,8 @@ def _entries() -> list[KPI]:
     ]
     for ev, words in NON_COMPLIANCE.items():
         e.append(_k(f"non_compliance_{ev}", f"non-compliance: {words}", "people",
-                    f"People reported for non-compliance whose deciding event was: {words}.", cite="§6", section=C))
+                    f"People reported for non-compliance whose deciding event was: {words}.",
+                    cite="§4.6.6 Step 3" if ev == "not_completed_in_time" else "§6", section=C))
     e += [
         _k("rearrangements", "re-arranged appointments", "appointments",
            "Appointments re-arranged after a missed session or contact.", cite="§6", section=C),
@@ -239,10 +252,11 @@ def _entries() -> list[KPI]:
         _k("onward_referrals", "onward referrals", "people",
            "People referred on to treatment or other services at the review session.", cite="Annex C session 3",
            section=C),
-        _k("group_education_sessions_attended", "education in a group", "people",
-           "People whose education session was a group session.", cite="Annex C session 2", section=C),
-        _k("group_sessions_held", "group education sessions run", "groups",
-           "Group education sessions the CJIT ran (not available for a warm-up window).",
+        _k("group_education_sessions_attended", "second session in a group", "people",
+           "People whose second session (education, or a Two Session Condition's review where the scenario allows) "
+           "was a group session.", cite="§4.6.2, §4.6.3", section=C),
+        _k("group_sessions_held", "group sessions run", "groups",
+           "Group sessions the CJIT ran (not available for a warm-up window).",
            cite="Annex C session 2", section=C),
         _k("voluntary_continuations", "voluntary continuations", "people",
            "People who stayed engaged with the CJIT voluntarily after the follow-up period.",

@@ -152,7 +152,9 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
     k["declined"] = tally("terminal_state", "declined_prosecution")
     k["restriction_on_bail_may_apply"] = tally.true("restriction_on_bail")
     k["complied"] = k["terminal_complied_case_closed"]
-    k["non_compliance"] = k["terminal_non_compliance_prosecution"]
+    k["non_compliance"] = k["terminal_non_compliance_reported"]
+    k["prosecuted_after_non_compliance"] = tally.true("prosecuted")
+    k["not_delivered_in_time"] = k["terminal_not_delivered_in_time"]
     k["completion_rate"] = _share(k["complied"], k["complied"] + k["non_compliance"])
     k["prosecutions_considered"] = k["declined"] + k["non_compliance"]
     for e in p["non_compliance_event"].cat.categories:

@@ -33,7 +33,7 @@ def test_every_arrest_ends_in_exactly_one_terminal_state(year):
 
 def test_disposal_agrees_with_terminal_state(year):
     p = year.people
-    cc = p["terminal_state"].isin(["complied_case_closed", "non_compliance_prosecution"])
+    cc = p["terminal_state"].isin(["complied_case_closed", "non_compliance_reported"])
     assert (p.loc[cc, "disposal"] == "dip_conditional_caution").all()
     for state in ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution"):
         assert (p.loc[p["terminal_state"] == state, "disposal"] == state).all()

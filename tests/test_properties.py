@@ -138,6 +138,7 @@ OVERRIDES: dict[str, st.SearchStrategy] = {
     "compliance.max_rearrangements": _mostly(st.integers(0, 3), st.integers(4, 10), 4),
     "compliance.session_outcomes": shares_dict(OUTCOME_KEYS, lean=10.0),  # mostly attended
     "cjit.out_of_hours.callout_workers": st.integers(0, 3),
+    "sessions.group.conditions": st.lists(st.sampled_from(["two_session", "three_session"]), unique=True, max_size=2),
     **{key: LIKELY for key in (
         "people.admits_offence", "people.sufficient_evidence", "people.accepts_responsibility", "people.resident_in_area",
         "decisions.consent_to_share", "decisions.cps_authorises_if_recommended", "decisions.accepts_caution",
@@ -285,8 +286,8 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     assert p["terminal_state"].notna().all() and set(terminal) <= set(TERMINAL_STATES)
     assert sum(k[f"terminal_{s}"] for s in TERMINAL_STATES) == n
     assert sum(v for key, v in k.items() if key.startswith("disposal_")) == n
-    expected = {"complied_case_closed": "dip_conditional_caution", "non_compliance_prosecution": "dip_conditional_caution",
-                "in_progress": "pending"}
+    expected = {"complied_case_closed": "dip_conditional_caution", "non_compliance_reported": "dip_conditional_caution",
+                "not_delivered_in_time": "dip_conditional_caution", "in_progress": "pending"}
     must(p, disposal == np.array([expected.get(t, t) for t in terminal], dtype=object), "disposal agrees with terminal state",
          ("disposal",))
     done = terminal != "in_progress"
@@ -476,7 +477,7 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
         "Restriction on Bail iff declined after a positive test in England (§2.2)", ("test_result",))
     cautioned = isset(p["caution_h"])
     iff(p, cautioned, true(p["accepted"]), "cautioned iff accepted", ("caution_h", "accepted"))
-    iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_prosecution", "in_progress"]),
+    iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress"]),
         "cautioned iff the pathway ends after the caution")
     ordered(p, "cps_h", "caution_h")
     policy = d.menu_policy
@@ -511,8 +512,9 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     ordered(p, "session2_h", "session3_h")
     must(p, attended <= plan_len, "no more sessions attended than the plan has", ("condition", "sessions_attended"))
     complied = terminal == "complied_case_closed"
-    noncomp = terminal == "non_compliance_prosecution"
-    implies(p, complied, attended == plan_len, "complied: every session attended", ("condition", "sessions_attended"))
+    noncomp = terminal == "non_compliance_reported"
+    cjit_late = terminal == "not_delivered_in_time"
+    implies(p, complied | cjit_late, attended == plan_len, "complied: every session attended", ("condition", "sessions_attended"))
     for j in (1, 2, 3):
         implies(p, complied & (plan_len >= j), isset(p[f"session{j}_h"]), f"complied: session {j} held")
     event = p["non_compliance_event"].astype(str).to_numpy()
@@ -521,17 +523,28 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
             ("non_compliance_event",))
     iff(p, true(p["dir_completed"]), attended >= 1, "§5: a DIR iff the first (triage) session was attended")
     implies(p, isset(p["onward_referral"]), attended == plan_len, "onward referral only after the review")
-    implies(p, true(p["session2_group"]), three & ses.group.enabled, "group education only as session 2 of three")
+    grouped = np.array([c.removesuffix("_follow_up") in ses.group.conditions for c in condition], dtype=bool)
+    implies(p, true(p["session2_group"]), grouped & ses.group.enabled,
+            "§4.6.2, §4.6.3: a group only as session 2 of a condition the scenario lists")
     fu_cond = np.array([has_follow_up(c) for c in condition], dtype=bool)
     implies(p, isset(p["follow_up_end_h"]), fu_cond & (attended == plan_len), "follow-up only after every session")
     implies(p, p["follow_up_contacts"].to_numpy() > 0, fu_cond, "follow-up contacts only under the Follow-Up Condition")
-    implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | ~done),
+    late = cjit_late | (event == "not_completed_in_time")
+    implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | late | ~done),
             "voluntary engagement only after a completed follow-up")
     for j in (1, 2, 3):
         ordered(p, f"session{j}_h", "follow_up_end_h")
         ordered(p, f"session{j}_h", "report_h")
     ordered(p, "follow_up_end_h", "report_h")
-    iff(p, isset(p["report_h"]), complied | noncomp, "a CJIT report iff the caution ran its course", ("report_h",))
+    iff(p, isset(p["report_h"]), complied | noncomp | cjit_late, "a CJIT report iff the caution ran its course",
+        ("report_h",))
+    # §4.6.6 Steps 3 and 5: the comply-by date; §2.1: prosecution after non-compliance.
+    iff(p, false(p["completed_in_time"]), late, "late iff not completed by the comply-by date", ("completed_in_time",))
+    implies(p, event == "not_completed_in_time", p["rearrangements"].to_numpy() > 0,
+            "late through his own failure only after re-arranged appointments", ("rearrangements",))
+    iff(p, isset(p["prosecuted"]), noncomp, "the police's prosecution decision iff non-compliance reported", ("prosecuted",))
+    if comp.prosecuted_after_non_compliance == 0:
+        assert k["prosecuted_after_non_compliance"] == 0
     must(p, ~isset(p["report_h"]) | (p["report_h"] == p["end_h"]).to_numpy(), "the case ends with the report")
     for col in ("test_h", "ia_start_h", "va_start_h", "referral_h", "cps_h", "caution_h"):
         ordered(p, col, "end_h")
@@ -551,7 +564,7 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     assert k["tests"] == k["tests_positive"] + k["tests_refused"] + int((result == "negative").sum())
     assert k["tests_positive"] == int(positive.sum())
     assert k["cps_authorised"] == k["cautions"] + k["declined"]
-    assert k["cautions"] == k["complied"] + k["non_compliance"] + k["terminal_in_progress"]
+    assert k["cautions"] == k["complied"] + k["non_compliance"] + k["not_delivered_in_time"] + k["terminal_in_progress"]
     assert k["cautions"] == sum(v for key, v in k.items() if key.startswith("condition_"))
     assert k["prosecutions_considered"] == k["declined"] + k["non_compliance"]
     assert k["voluntary_route"] >= k["voluntary_assessments"] + k["va_missed_no_worker"]
