@@ -113,8 +113,8 @@ class Yardstick:
         self.home_cjit = c.home_cjit_can_deliver.tolist()
         self.u = {k: v.tolist() for k, v in c.u.items()}
         self.d = {k: v.tolist() for k, v in c.draws.items()}
-        self.session_events = c.session_events.tolist()
-        self.contact_events = c.contact_events.tolist()
+        self.session_events = c.session_events  # a person's outcomes are drawn when he reaches them
+        self.contact_events = c.contact_events
         self.fa_cancelled = [False] * c.n
         self.terminal = [0] * len(TERMINALS)
         self.processes = 0
@@ -257,7 +257,7 @@ class Yardstick:
 
     def sessions(self, i: int, plan):
         env, sc, d = self.env, self.sc, self.d
-        events = self.session_events[i]
+        events = self.session_events[i].tolist()
         max_r = sc.compliance.max_rearrangements
         slot = 0
         t_next = env.now + sc.sessions.lead_days * H
@@ -291,7 +291,7 @@ class Yardstick:
         env, sc, d = self.env, self.sc, self.d
         fu = sc.follow_up
         end = env.now + min(fu.cps_max_days, max(0.0, d["need_h"][i] / H)) * H
-        events = self.contact_events[i]
+        events = self.contact_events[i].tolist()
         max_r = sc.compliance.max_rearrangements
         slot = rearranged = 0
         t_next = env.now + fu.contact_interval_days * H

@@ -88,8 +88,8 @@ class SimulatedArea:
         self.people = Columns(cohort, answers(cohort, scenario))
         self.people.cps_condition = [None] * cohort.n  # the CPS sets no condition other than the menu's
         self.people.result_without_test = NOT_TESTED * cohort.n
-        self.people.session_warned = warned_appointments(cohort.session_events, self.people.worker_warns_intoxicated,
-                                                         self.people.worker_warns_behaviour)
+        self.people.session_warned = _Warned(cohort.session_events, self.people.worker_warns_intoxicated,
+                                             self.people.worker_warns_behaviour)
         self.records = records
         self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
         self.spawn = spawn
@@ -227,3 +227,15 @@ class SimulatedArea:
             start = yield self.community.request(p.contact_h[i], "voluntary_contact", 3)
             if start is None:
                 return
+
+
+class _Warned:
+    """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed
+    when he reaches them from his appointment outcomes (drawn on demand: see
+    :class:`dipsim.model.cohort.Appointments`) and his drawn choices for the person."""
+
+    def __init__(self, events, warns_intoxicated, warns_behaviour):
+        self.events, self.wi, self.wb = events, warns_intoxicated, warns_behaviour
+
+    def __getitem__(self, i: int):
+        return warned_appointments(self.events[i][None, :], [self.wi[i]], [self.wb[i]])[0]
