@@ -271,7 +271,7 @@ def _entries() -> list[KPI]:
            "Mean time from the assessment being required to a CJIT worker starting it, over those assessed.",
            section=W),
         _k("mean_wait_caution_to_first_session_d", "mean wait, caution to first session", "days",
-           "Mean time from the caution to the first DIP Condition session, over those who had one.",
+           "Mean time from the caution to the first DIP Condition session held (a missed appointment is not a session held), over those who had one.",
            cite="§4.6.6 Step 3", section=W),
         _k("p90_wait_caution_to_first_session_d", "90th percentile wait, caution to first session", "days",
            "The wait from caution to first session that 90% of those who had one did not exceed.",
@@ -312,7 +312,7 @@ def first_session_name(days: float) -> str:
 def first_session_kpi(days: float) -> KPI:
     """The derived KPI ``share_first_session_within_{N}d`` (computed by dipsim.experiment.kpis)."""
     return KPI(first_session_name(days), f"share seen within {days:g} days of the caution", "share", None,
-               f"People cautioned whose first session began at most {days:g} days after the caution, divided "
+               f"People cautioned whose first session was held (attended) at most {days:g} days after the caution, divided "
                f"by all cautioned (no first session counts as not within).", "§4.6.6 Step 3", "Waits")
 
 

@@ -137,9 +137,9 @@ def deliver_sessions(w, i: int, condition: str):
             if start is None:
                 yield w.never
                 return None, own_delay_h
-            if k < 3:
-                session_h[k][i] = start
             outcome = rules.session_event(event, rearranged, max_r, listed and warned[slot - 1])
+            if k < 3 and outcome.value == "attended":  # the time the session was held (not a missed one)
+                session_h[k][i] = start
             if explain:
                 w.session_step(k + 1, len(plan), kind, event, outcome, listed)
             if outcome.value == "attended":

@@ -96,6 +96,8 @@ def other_value(key: str, f: dataclasses.Field, v):
         return [{"days": list(DAYS), "start": 6.0, "end": 22.0}]
     if f.name == "schedule":
         return [{"day": "mon", "hour": 10.0}, {"day": "thu", "hour": 15.5}]
+    if key == "sessions.group.conditions":  # which conditions' session 2 may be a group (§4.6.2)
+        return ["two_session", "three_session"] if "two_session" not in v else ["three_session"]
     if isinstance(v, int):
         return v + 1 if not most or v + 1 <= most else v - 1
     if isinstance(v, float):
