@@ -23,7 +23,7 @@ from .markdown import markdown_html
 
 __all__ = ["cards_html", "facilitator_html", "map_html"]
 
-SLIDE_ROW_GAP = 30
+SLIDE_ROW_GAP = 50
 """Space between rows on the slide (a landscape page is taller than the keys' map needs)."""
 
 PERSPECTIVE_LABELS = {"police": "Police", "cps": "CPS", "cjit": "CJIT / treatment provider"}
@@ -57,6 +57,7 @@ table.facts td:first-child { width: 58%; } table.facts th.group { background: #d
 .map { break-inside: avoid; page-break-inside: avoid; margin-top: .4em; }
 .map .meta { margin: 0; }
 .map svg { width: 100%; height: auto; }
+.guide table { break-inside: avoid; page-break-inside: avoid; } .guide td:first-child { white-space: nowrap; }
 pre { background: #f4f4f4; padding: .4em; font-size: 8.5pt; white-space: pre-wrap; }
 code { font-size: 9pt; }
 @media screen { body { padding: 1.5em; } .page { margin-top: 2.5em; border-top: 1px dashed #aaa; padding-top: 1em; } }
@@ -152,7 +153,7 @@ def facilitator_html(cards, guide_md: str, pathway_map: PathwayMap) -> str:
             f'<p class="meta">{_e(GUIDANCE)}. For the facilitator only: the guide to the two-hour session, a '
             "summary of the answers, then the key to every card, each on a page of its own with the card's path "
             "on the Annex A map. Participants get the case cards; the Annex A map for the opening slide is a "
-            "document of its own.</p>", markdown_html(guide_md), "</section>",
+            "document of its own.</p>", '<div class="guide">', markdown_html(guide_md, shift=1), "</div>", "</section>",
             '<section class="page" id="keys">', "<h2>The answers at a glance</h2>",
             "<table><thead><tr><th>#</th><th>Card</th><th>Disposal</th><th>Condition</th><th>Outcome</th></tr>"
             "</thead><tbody>"]

@@ -27,8 +27,9 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
-def markdown_html(text: str, anchors: bool = True) -> str:
-    """The HTML of a Markdown text (see the module docstring for what it reads)."""
+def markdown_html(text: str, anchors: bool = True, shift: int = 0) -> str:
+    """The HTML of a Markdown text (see the module docstring for what it reads); ``shift`` moves every
+    heading down that many levels (to sit under a document's own title)."""
     lines = text.splitlines()
     out: list[str] = []
     para: list[str] = []
@@ -59,7 +60,7 @@ def markdown_html(text: str, anchors: bool = True) -> str:
             flush()
         elif m := re.match(r"^(#{1,4})\s+(.*)$", stripped):
             flush()
-            n = len(m.group(1))
+            n = min(len(m.group(1)) + shift, 6)
             slug = re.sub(r"[^a-z0-9]+", "-", m.group(2).lower()).strip("-")
             ident = f' id="{slug}"' if anchors else ""
             out.append(f"<h{n}{ident}>{_inline(m.group(2))}</h{n}>")

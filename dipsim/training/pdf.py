@@ -39,9 +39,9 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise InputError("training build", None, "printing the PDFs needs Chromium and none was found (looked for "
+    raise InputError("chromium", None, "not found, and printing the PDFs needs Chromium (looked for "
                      f"{', '.join(NAMES)} and $DIPSIM_CHROMIUM); install it (Debian: apt-get install chromium) "
-                     "or build the HTML only with --no-pdf")
+                     "or make the HTML only with --no-pdf")
 
 
 def print_pdf(html_file: Path, pdf_file: Path, browser: str | None = None, timeout: float = 120) -> None:
