@@ -65,7 +65,7 @@ PDFS = {CARDS: "cards.pdf", FACILITATOR: "facilitator.pdf", MAP: "annex-a-map.pd
 OLD_PACK = "pack.html"
 """The single printable of earlier versions; a build removes it."""
 MAP_SAMPLE = 800
-"""Generated cases walked to draw the map, besides the cards (800 draw the same map as 4000: a test checks)."""
+"""Generated cases walked to draw the map, besides the cards (a test checks 3200 others draw the same map)."""
 GUIDE = "facilitator_guide.md"
 
 
