@@ -82,6 +82,8 @@ class World(Protocol):
     def follow_up_contacts(self, i: int, period: rules.Decision | None) -> Generator: ...  # True/False/None
     def follow_up_assessment(self, i: int) -> None: ...            # hold the arranged one when it falls due
     def voluntary_engagement(self, i: int) -> None: ...            # §4.6.4, beside the pathway
+    def complete_dir(self, i: int, pool: str) -> None: ...         # §5: a DIR takes worker time on pool
+    def onward_referral(self, i: int) -> None: ...                 # Annex C session 3: joins the CJIT caseload
     # Explaining only:
     def step(self, step: str, decision: rules.Decision, detail: str | None = None) -> None: ...
     def note(self, step: str, rule: str, detail: str) -> None: ...
@@ -368,6 +370,7 @@ def deliver_sessions(w: World, i: int, condition: str):
         dir_ = rules.dir_required(kind)  # §5: a DIR after a triage assessment
         if dir_.value:
             r.dir_completed[i] = True
+            w.complete_dir(i, "community")  # the worker's time (dipsim.model.workload)
             if explain:
                 w.step("dir", dir_)
                 w.act("complete_dir")
@@ -378,6 +381,8 @@ def deliver_sessions(w: World, i: int, condition: str):
         if kind in REVIEW_SESSIONS:  # Annex C session 3, Annex B: onward referral
             referral = rules.onward_referral(p.profile[i] or None, True, p.accepts_onward_referral[i])
             r.onward_referral[i] = referral.value
+            if referral.value:
+                w.onward_referral(i)  # joins the CJIT caseload (dipsim.model.workload)
             if explain:
                 w.step("onward_referral", referral)
                 if referral.value:

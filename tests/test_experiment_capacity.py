@@ -199,8 +199,11 @@ def test_the_answer_on_the_model_gives_utilisation_and_what_decided_it():
     assert res.evidence["years_met"].tolist() == [14, 14]     # 14 of 14 years just show 80% (bound 0.807)
     at = res.sweep.results[res.sweep.results[W] == 1]
     text = " ".join(res.report().split())
-    assert (f"Utilisation at the answer (mean over years, this pathway's work only): custody "
-            f"{100 * at['utilisation_custody'].mean():.0f}%") in text
+    assert (f"Utilisation at the answer (mean over years; all work, of which this pathway's work): custody "
+            f"{100 * at['utilisation_custody'].mean():.0f}% ({100 * at['utilisation_custody_pathway'].mean():.0f}%) "
+            f"with {at['fte_custody'].mean():.1f} FTE") in text
+    assert at["utilisation_custody"].mean() > at["utilisation_custody_pathway"].mean() > 0
+    assert f"{res.answer['staff_hours_per_week'] / 37.5:.1f} FTE at 37.5 hours" in text
     assert "nothing below it was tried" in text and res.screen is None
     assert list(res.levels["step_down"]) == ["answer", "passed"]
 

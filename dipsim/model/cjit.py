@@ -19,9 +19,14 @@ import simpy
 from ..time import HOURS_PER_DAY
 from .calendar import Rota
 
-ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
-              "single_session", "assessment_education", "triage", "education", "group_education", "review",
-              "follow_up_contact", "voluntary_contact", "missed_appointment")
+PATHWAY_ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
+                      "single_session", "assessment_education", "triage", "education", "group_education", "review",
+                      "follow_up_contact", "voluntary_contact", "missed_appointment", "dir", "caseload_contact")
+"""This pathway's work: the DIP Conditional Caution and Required Assessment work, the DIRs it completes
+(§5) and the care-planned contacts of its onward referrals (Annex C session 3)."""
+OTHER_ACTIVITIES = ("prison_leavers", "court_ordered", "self_referrals", "custody_other", "admin", "travel")
+"""The team's other work (:mod:`dipsim.model.workload`): the rest of its DIP caseload, admin and travel."""
+ACTIVITIES = PATHWAY_ACTIVITIES + OTHER_ACTIVITIES
 ACTIVITY_INDEX = {a: k for k, a in enumerate(ACTIVITIES)}
 
 

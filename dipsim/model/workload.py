@@ -1,0 +1,192 @@
+"""The rest of a CJIT's work, beside the DIP Conditional Caution pathway (scenario keys ``cjit.*``).
+
+Without it the custody and community rotas hold only this pathway's work and read as nearly idle.
+Four kinds of work are booked on the rotas as jobs, each from its own named random stream, so that
+adding or removing any of it leaves every person's draws as they were (common random numbers):
+
+* **DIRs** (§5): each DIR the pathway completes takes ``cjit.dir_minutes`` of a worker's time on the
+  rota where it was completed (priority 1, like a booked session). Stream ``durations.dir_h``, one
+  draw per person.
+* **The caseload of onward referrals** (Annex C session 3: the worker "agrees a care plan with the
+  individual and takes on to CJIT caseload if appropriate"): a care-planned contact every
+  ``cjit.caseload.contact_interval_days`` for ``cjit.caseload.weeks`` on the community rota
+  (priority 2, like a follow-up contact); attended with probability ``cjit.caseload.attends``,
+  otherwise the worker loses ``compliance.no_show_minutes``. Each person's contacts are drawn from
+  his own stream, ``cjit.caseload.person.<i>``.
+* **Other DIP caseload** (``cjit.other_work``: prison leavers, court-ordered work, self-referrals on
+  the community rota; other custody and court-cell work on the custody rota): jobs arriving at
+  random (Poisson) in the rota's duty hours, ``per_week`` of them a week, each of ``minutes``
+  (priority 1: a booked appointment is as firm as a DIP Condition session, first come first served).
+  Streams ``cjit.other_work.<name>.arrivals`` and ``.minutes``.
+* **Admin and travel** (``cjit.admin_share``, ``cjit.travel_share``): that share of every duty
+  period of every worker, queued at its start in blocks of at most an hour at the lowest priority
+  (3): done whenever no booked work waits. Deterministic: no random stream.
+
+Nothing here keeps a run alive: the run ends when every pathway has, as before.
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from ..random import Streams
+from ..scenario.schema import OTHER_WORK_POOL, Scenario
+from ..time import DAYS_PER_WEEK, HOURS_PER_DAY
+from .cjit import WorkerPool
+
+BOOKED, CASELOAD, LOWEST = 1, 2, 3
+"""Queue priorities: booked work (as a DIP Condition session), caseload contacts (as follow-up
+contacts), admin and travel (after everything else)."""
+BLOCK_H = 1.0
+"""Admin and travel are queued in blocks of at most this many hours."""
+CHUNK = 256
+"""Arrivals and job lengths are drawn this many at a time (the same values whatever the run's length)."""
+
+
+class Workload:
+    """The CJIT's work beyond this pathway for one replication; ``ledger`` counts every job offered
+    to a rota, ``ledger[(pool, activity)] = [jobs, hours]``."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams, n: int,
+                 pools: dict[str, WorkerPool]):
+        self.env, self.sc, self.streams, self.pools = env, scenario, streams, pools
+        cj = scenario.cjit
+        self.dir_h = cj.dir_minutes.sample(streams.get("durations.dir_h"), n) / 60.0
+        self.caseload = cj.caseload
+        self.no_show = scenario.compliance.no_show_minutes
+        self.ledger: dict[tuple[str, str], list[float]] = {}
+        for name in OTHER_WORK_POOL:
+            stream = getattr(cj.other_work, name)
+            pool = pools[OTHER_WORK_POOL[name]]
+            if stream.per_week > 0 and _has_duty(pool):
+                env.process(self._stream(name, stream, pool))
+        for name in ("custody", "community"):
+            pool = pools[name]
+            admin, travel = getattr(cj.admin_share, name), getattr(cj.travel_share, name)
+            if (admin > 0 or travel > 0) and not pool.unlimited and pool.workers > 0 and not pool.rota.never:
+                env.process(self._admin_and_travel(pool, admin, travel))
+
+    def offer(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> simpy.Event | None:
+        """A job on ``pool``, counted in the ledger; a job of no time is not offered."""
+        if hours <= 0:
+            return None
+        entry = self.ledger.setdefault((pool.name, activity), [0, 0.0])
+        entry[0] += 1
+        entry[1] += hours
+        return pool.request(hours, activity, priority)
+
+    # -- hooks the simulated world calls -----------------------------------------------------------
+    def dir_completed(self, i: int, pool: str) -> None:
+        """§5: the worker's time to complete person ``i``'s DIR, on ``pool``."""
+        self.offer(self.pools[pool], float(self.dir_h[i]), "dir", BOOKED)
+
+    def onward_referral(self, i: int) -> None:
+        """Annex C session 3: person ``i`` joins the CJIT caseload."""
+        if self.caseload.weeks.mean > 0:
+            self.env.process(self._caseload(i))
+
+    def _caseload(self, i: int):
+        env, cfg = self.env, self.caseload
+        gen = self.streams.get(f"cjit.caseload.person.{i}")
+        end = env.now + float(cfg.weeks.sample(gen, 1)[0]) * DAYS_PER_WEEK * HOURS_PER_DAY
+        step = cfg.contact_interval_days * HOURS_PER_DAY
+        pool = self.pools["community"]
+        while env.now + step <= end:
+            yield env.timeout(step)
+            attends = gen.random() < cfg.attends
+            minutes = cfg.contact_minutes.sample(gen, 1)[0] if attends else self.no_show.sample(gen, 1)[0]
+            done = self.offer(pool, float(minutes) / 60.0, "caseload_contact", CASELOAD)
+            if done is not None and (yield done) is None:
+                return  # the rota has no worker: the caseload cannot be seen in this run
+
+    # -- the team's other work -------------------------------------------------------------------
+    def _stream(self, name: str, stream, pool: WorkerPool):
+        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average."""
+        env = self.env
+        arrivals = self.streams.get(f"cjit.other_work.{name}.arrivals")
+        lengths = self.streams.get(f"cjit.other_work.{name}.minutes")
+        mean_gap = pool.rota.weekly_hours / stream.per_week  # duty hours between arrivals
+        t = 0.0
+        while True:
+            gaps = arrivals.exponential(mean_gap, CHUNK)
+            hours = stream.minutes.sample(lengths, CHUNK) / 60.0
+            for gap, h in zip(gaps.tolist(), hours.tolist()):
+                t = after_duty_hours(pool.rota, t, gap)
+                if math.isinf(t):
+                    return
+                yield env.timeout(t - env.now)
+                self.offer(pool, h, name, BOOKED)
+
+    def _admin_and_travel(self, pool: WorkerPool, admin: float, travel: float):
+        """At the start of each duty period, each worker's share of it as admin, then travel."""
+        env, rota = self.env, pool.rota
+        while True:
+            start = rota.next_start(env.now)
+            if math.isinf(start):
+                return
+            yield env.timeout(start - env.now)
+            length = rota.current_end(env.now) - env.now
+            if math.isinf(length):  # on duty round the clock: a day at a time
+                length = HOURS_PER_DAY
+            for activity, share in (("admin", admin), ("travel", travel)):
+                for _ in range(pool.workers):
+                    for h in blocks(share * length):
+                        self.offer(pool, h, activity, LOWEST)
+            yield env.timeout(length)
+
+
+def blocks(hours: float) -> list[float]:
+    """``hours`` in equal blocks of at most :data:`BLOCK_H`."""
+    if hours <= 0:
+        return []
+    k = math.ceil(hours / BLOCK_H - 1e-9)
+    return [hours / k] * k
+
+
+def after_duty_hours(rota, t: float, duty_h: float) -> float:
+    """The time at which ``duty_h`` hours on duty have passed since ``t``."""
+    if rota.always:
+        return t + duty_h
+    while True:
+        t = rota.next_start(t)
+        if math.isinf(t):
+            return t
+        end = rota.current_end(t)
+        if t + duty_h < end:
+            return t + duty_h
+        duty_h -= end - t
+        t = end
+
+
+def _has_duty(pool: WorkerPool) -> bool:
+    return not pool.rota.never
+
+
+def expected_other_hours(scenario: Scenario) -> dict[tuple[str, str], float]:
+    """Mean hours a week of each stream of other work and of admin and travel, by (rota, activity):
+    what the defaults were set against (docs/scenario-schema.md)."""
+    from .calendar import Rota
+
+    cj = scenario.cjit
+    out = {}
+    for name, pool in OTHER_WORK_POOL.items():
+        s = getattr(cj.other_work, name)
+        out[(pool, name)] = s.per_week * s.minutes.mean() / 60.0
+    for pool in ("custody", "community"):
+        cfg = getattr(cj, pool)
+        duty = 0.0 if cfg.workers == "unlimited" else cfg.workers * Rota.from_shifts(cfg.shifts).weekly_hours
+        out[(pool, "admin")] = getattr(cj.admin_share, pool) * duty
+        out[(pool, "travel")] = getattr(cj.travel_share, pool) * duty
+    return out
+
+
+def no_other_work() -> dict:
+    """The ``cjit`` keys (a raw scenario mapping) that switch the team's other work off: no other DIP
+    caseload, no admin, no travel. DIRs and the caseload of onward referrals stay (this pathway's)."""
+    return {"other_work": {name: {"per_week": 0.0} for name in OTHER_WORK_POOL},
+            "admin_share": {"custody": 0.0, "community": 0.0}, "travel_share": {"custody": 0.0, "community": 0.0}}
+
+
+__all__ = ["Workload", "after_duty_hours", "blocks", "expected_other_hours", "no_other_work"]
