@@ -68,9 +68,15 @@ class Workload:
             if (admin > 0 or travel > 0) and not pool.unlimited and pool.workers > 0 and not pool.rota.never:
                 env.process(self._admin_and_travel(pool, admin, travel))
 
+    stopped = False
+
+    def stop(self) -> None:
+        """Offer no more work (for a check that lets the rotas finish what they hold)."""
+        self.stopped = True
+
     def offer(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> simpy.Event | None:
         """A job on ``pool``, counted in the ledger; a job of no time is not offered."""
-        if hours <= 0:
+        if hours <= 0 or self.stopped:
             return None
         entry = self.ledger.setdefault((pool.name, activity), [0, 0.0])
         entry[0] += 1
@@ -173,7 +179,7 @@ def expected_other_hours(scenario: Scenario) -> dict[tuple[str, str], float]:
     out = {}
     for name, pool in OTHER_WORK_POOL.items():
         s = getattr(cj.other_work, name)
-        out[(pool, name)] = s.per_week * s.minutes.mean() / 60.0
+        out[(pool, name)] = s.per_week * s.minutes.mean / 60.0
     for pool in ("custody", "community"):
         cfg = getattr(cj, pool)
         duty = 0.0 if cfg.workers == "unlimited" else cfg.workers * Rota.from_shifts(cfg.shifts).weekly_hours
