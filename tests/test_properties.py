@@ -58,7 +58,7 @@ PROB_EXTREME = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0))
 PROB = _mostly(st.floats(0.05, 0.95), PROB_EXTREME)
 LIKELY = _mostly(st.floats(0.6, 1.0), PROB_EXTREME)    # the funnel's "yes" branches: some people get through
 UNLIKELY = _mostly(st.floats(0.0, 0.4), PROB_EXTREME)
-DIST_SCALE = {"minutes": 240.0, "hours": 48.0, "days": 30.0}
+DIST_SCALE = {"minutes": 240.0, "hours": 48.0, "days": 30.0, "weeks": 26.0}
 """Largest typical value of a duration by unit: long enough to queue, short enough to end."""
 
 
@@ -138,6 +138,9 @@ OVERRIDES: dict[str, st.SearchStrategy] = {
     "compliance.max_rearrangements": _mostly(st.integers(0, 3), st.integers(4, 10), 4),
     "compliance.session_outcomes": shares_dict(OUTCOME_KEYS, lean=10.0),  # mostly attended
     "cjit.out_of_hours.callout_workers": st.integers(0, 3),
+    **{f"cjit.{share}_share.{pool}": st.floats(0.0, 0.5) for share in ("admin", "travel")
+       for pool in ("custody", "community")},  # the two together at most 1
+    "cjit.caseload.contact_interval_days": st.floats(1.0, 28.0),
     **{key: LIKELY for key in (
         "people.admits_offence", "people.sufficient_evidence", "people.accepts_responsibility", "people.resident_in_area",
         "decisions.consent_to_share", "decisions.cps_authorises_if_recommended", "decisions.accepts_caution",

@@ -144,6 +144,10 @@ def test_the_other_work_competes_for_community_workers():
     none = k(with_cjit(URBAN, no_other_work()))
     busy = k(URBAN, **{"cjit.community.workers": 3})
     assert busy["mean_wait_caution_to_first_session_d"] > none["mean_wait_caution_to_first_session_d"]
+    one = k(URBAN, **{"cjit.community.workers": 1})       # the "1 worker" answer no longer holds
+    one_alone = k(with_cjit(URBAN, no_other_work()), **{"cjit.community.workers": 1})
+    assert one["utilisation_community"] == 1.0 and one_alone["utilisation_community"] < 0.6
+    assert one["mean_wait_caution_to_first_session_d"] > 2 * one_alone["mean_wait_caution_to_first_session_d"]
 
 
 # ---- common random numbers -------------------------------------------------------------------------------

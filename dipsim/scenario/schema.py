@@ -306,6 +306,10 @@ class Caseload(_Section):
     attends: Real("prob") = p(0.7, "probability", FREE + " (plausible 0.5-0.9)",
                               "Share of care-planned contacts attended; a missed one costs compliance.no_show_minutes.")
 
+    def __post_init__(self) -> None:
+        if self.contact_interval_days < 1:
+            fail(f"must be at least 1 day, got {self.contact_interval_days:g}", key="contact_interval_days")
+
 
 @section
 class Stream(_Section):
