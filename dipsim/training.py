@@ -1,15 +1,24 @@
 """The training pack: case cards in, answer keys and a printable pack out.
 
-``dipsim training build [--check]`` reads every case card ``training/cases/*.yaml``
+A pack folder holds ``cases/*.yaml`` (the cards), ``keys/`` and ``pack.html`` (generated),
+``README.md`` and ``facilitator_guide.md``. The repository's ``training/`` is one; the
+cards, guide and README also ship inside the package (``dipsim/training_pack``, a link to
+``training/`` in the repository), and ``dipsim training init DIR`` copies them into a new
+folder and builds it, so a pip-installed dipsim gives a trainer a pack of their own.
+
+``dipsim training build [--pack DIR] [--check]`` reads every case card ``DIR/cases/*.yaml``
 (the case-file format of :mod:`dipsim.case`, with a ``card`` section), runs each
 through :func:`dipsim.case.explain` - the same rules the simulation uses - and writes:
 
-* ``training/keys/<card>.json``: the answer key (disposal, condition, outcome,
+* ``DIR/keys/<card>.json``: the answer key (disposal, condition, outcome,
   actions, steps with citations) exactly as ``dipsim case --json`` gives it, plus
   the card's name, title and the parameters used;
-* ``training/keys/<card>.md``: the same key, readable;
-* ``training/pack.html``: the cards, then the keys, with print CSS (one card or key
+* ``DIR/keys/<card>.md``: the same key, readable;
+* ``DIR/pack.html``: the cards, then the keys, with print CSS (one card or key
   per page).
+
+Without ``--pack``, DIR is the repository's ``training/`` (from the repository folder, or
+beside an editable install); elsewhere that is a one-line error saying to use ``init``.
 
 Keys are never written by hand: a changed card or rule changes the key on the next
 build. ``--check`` writes nothing and exits 1 listing every file that a build would
@@ -20,6 +29,7 @@ Files are written atomically (a temporary file in the same folder, then ``os.rep
 from __future__ import annotations
 
 import html
+import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +37,13 @@ from pathlib import Path
 from .case import (ACTION_LABELS, CONDITION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain,
                    load_case)
 from .errors import InputError
-from .io import atomic_write_text
+from .io import atomic_dir, atomic_write_text
 from .rules.compliance import NON_COMPLIANT_EVENTS
 from .rules.menu import has_follow_up, sessions
 from .rules.offences import OFFENCES
 
-__all__ = ["PARAMETERS", "Card", "build_pack", "load_cards", "render_pack", "stale_files",
-           "training_root"]
+__all__ = ["CASES_DIR", "PARAMETERS", "Card", "build_pack", "init_pack", "load_cards", "render_pack",
+           "shipped_pack", "stale_files", "training_root"]
 
 PARAMETERS = {"menu_policy": "annex_b", "max_previous_convictions": 5, "max_rearrangements": 1}
 """The explainer's parameters for every key (the guidance's menu, the defaults of ``dipsim case``)."""
@@ -44,12 +54,47 @@ KEYS_DIR = "keys"
 PACK = "pack.html"
 
 
+CASES_DIR = "cases"
+GUIDES = ("README.md", "facilitator_guide.md")
+"""The pack's hand-written files besides the cards (shipped, copied by ``init``)."""
+
+
 def training_root() -> Path:
-    """``./training`` when run from the repository, else the folder next to the package."""
-    here = Path.cwd() / "training"
-    if (here / "cases").is_dir():
-        return here
-    return Path(__file__).resolve().parents[1] / "training"
+    """The repository's ``training/`` pack: ``./training`` when run from the repository folder,
+    else the one beside the package (an editable install). Installed from a wheel there is
+    none: an :class:`InputError` says to make a pack with ``dipsim training init DIR``."""
+    for root in (Path.cwd() / "training", Path(__file__).resolve().parents[1] / "training"):
+        if (root / CASES_DIR).is_dir():
+            return root
+    raise InputError("--pack", None, "not given, and there is no training/ pack folder here (dipsim is not "
+                     "running from its repository); make a pack with: dipsim training init DIR, then use "
+                     "--pack DIR")
+
+
+def shipped_pack():
+    """The cards, guide and README shipped inside the package (an ``importlib.resources`` folder)."""
+    return importlib.resources.files("dipsim") / "training_pack"
+
+
+def init_pack(dest: str | Path) -> list[str]:
+    """Copy the shipped cards, README and facilitator guide into the new (or empty) folder
+    ``dest`` and build its keys and ``pack.html``; all or nothing. Returns the files (relative).
+
+    A folder that already holds anything is refused: nothing of the user's is overwritten.
+    """
+    dest = Path(dest)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(dest, None, "already exists and is not an empty folder; choose a new folder "
+                         "for the training pack (nothing was written)")
+    src = shipped_pack()
+    files = {f"{CASES_DIR}/{p.name}": p.read_text(encoding="utf-8")
+             for p in src.joinpath(CASES_DIR).iterdir() if p.name.endswith((".yaml", ".yml"))}
+    files.update({name: src.joinpath(name).read_text(encoding="utf-8") for name in GUIDES})
+    with atomic_dir(dest) as tmp:
+        for rel, text in files.items():
+            atomic_write_text(tmp / rel, text)
+        built = build_pack(tmp / CASES_DIR, tmp)
+    return sorted(files) + built
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ results (replaced with --force; nothing else is touched).
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 import pandas as pd
 
@@ -23,7 +25,7 @@ from ..experiment.kpis import KpiCollector
 from ..experiment.precision import replications_needed
 from ..experiment.replications import ReplicationResult, replicate, write_replications
 from ..experiment.stats import summarise
-from ..experiment.warmup import SERIES, warmup
+from ..experiment.warmup import SERIES, WarmupWarning, warmup
 from ..io import output_dir
 
 NAME = "replicate"
@@ -66,7 +68,9 @@ def _replicate(args, scenario, kw: dict, kpis: list, coll, od) -> int:
     extra_prov: dict = x.provenance_extra(args)
     if args.warmup == "auto":
         n_pilot = args.n or 10
-        w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
+        with warnings.catch_warnings():  # said below in one line, in the command's terms
+            warnings.simplefilter("ignore", WarmupWarning)
+            w = warmup(scenario, n_pilot, args.series, days=days, seed=args.seed, **_no_batch(kw))
         coll = KpiCollector(coll.first_session_within_days, w.warmup_days)
         extra_tables["warmup"] = pd.DataFrame({"day": w.mean.index, "mean": w.mean.to_numpy()})
         extra_prov["warmup"] = {"method": "MSER-5 on the mean daily series over the pilot replications",
@@ -74,6 +78,8 @@ def _replicate(args, scenario, kw: dict, kpis: list, coll, od) -> int:
         if w.warmup_days >= days:
             raise InputError("--warmup", None, f"the warm-up found ({w.warmup_days} days) leaves no run")
         print(f"Warm-up (MSER-5 on daily {args.series}, {n_pilot} replications): {w.warmup_days} days")
+        if w.at_limit:
+            print(f"dipsim: warning: {w.too_short()}", file=sys.stderr)
     if args.precision is not None:
         pr = replications_needed(scenario, kpis, args.precision, k_limit=args.k_limit, max_n=args.max_n,
                                  seed=args.seed, days=days, collector=coll, **_no_batch(kw))

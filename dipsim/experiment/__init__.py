@@ -22,7 +22,7 @@ from .replications import ReplicationResult, replicate
 from .stats import one_sided_bound, paired_interval, summarise, t_interval, welch_interval
 from .sweep import SweepResult, sweep
 from .theory import erlang_b, erlang_c, mmc, mmc_scenario, queue_statistics
-from .warmup import MserResult, WarmupResult, daily_series, mser, warmup
+from .warmup import MserResult, WarmupResult, WarmupWarning, daily_series, mser, warmup
 
 __all__ = [
     "BACKENDS", "Job", "execute",
@@ -35,5 +35,5 @@ __all__ = [
     "one_sided_bound", "paired_interval", "summarise", "t_interval", "welch_interval",
     "SweepResult", "sweep",
     "erlang_b", "erlang_c", "mmc", "mmc_scenario", "queue_statistics",
-    "MserResult", "WarmupResult", "daily_series", "mser", "warmup",
+    "MserResult", "WarmupResult", "WarmupWarning", "daily_series", "mser", "warmup",
 ]

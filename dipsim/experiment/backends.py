@@ -11,16 +11,30 @@ cluster; without one a ``LocalCluster`` of one single-threaded worker process pe
 is started and closed again. Tasks are submitted with ``retries=`` so that a task whose
 worker died or raised is run again elsewhere; the scheduler also reschedules the tasks
 of a lost worker on its own.
+
+Stopping (docs/reliability.md, "Stopping a run"): the worker processes this module starts
+ignore Ctrl-C (the terminal sends it to every process of the job; only the parent acts on
+it, stops its workers and lets the CLI print its one "interrupted" line). SIGTERM during a
+run is turned into the same interruption. A pool worker exits the moment its parent process
+ends, however it ends (``kill -9`` included: it watches the parent through a pidfd, or polls
+where there is none); the forkserver and the resource tracker then exit on their own, as
+Dask's workers do when their nanny (the parent, for a LocalCluster) is gone.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import importlib.util
 import logging
 import math
 import multiprocessing
 import os
+import select
+import signal
 import sys
+import threading
+import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -75,7 +89,12 @@ def check_backend(backend: str, scheduler: Any = None) -> str:
         raise ParameterError("backend", f"must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if scheduler is not None and backend != "dask":
         raise ParameterError("scheduler", "only works with the dask backend")
+    if backend == "dask" and importlib.util.find_spec("distributed") is None:
+        raise ParameterError("backend", _NO_DASK)
     return backend
+
+
+_NO_DASK = "dask needs the Dask extra, not installed here: pip install 'dipsim[dask]' (or use --backend processes)"
 
 
 def make_batches(jobs: Sequence[Job], batch_size: int) -> list[list[tuple[int, Job]]]:
@@ -141,7 +160,7 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
             k += 1
         bar.update(k)
 
-    with progress_bar(len(jobs), desc, progress) as bar:
+    with progress_bar(len(jobs), desc, progress) as bar, _terminate_interrupts(backend != "serial"):
         if backend == "serial":
             for batch in batches:
                 take(run_batch(batch, collect), bar)
@@ -152,14 +171,107 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
     return out
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during a run: handled as Ctrl-C is (workers stopped, nothing half-written)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _signals_held(held: list[int]):
+    """Hold Ctrl-C (and SIGTERM while :func:`_terminate_interrupts` maps it) until the block
+    ends, noting them in ``held``: a cluster interrupted half-started cannot be closed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signums = [signal.SIGINT] + ([signal.SIGTERM] if signal.getsignal(signal.SIGTERM) is _raise_terminated else [])
+    old = {n: signal.signal(n, lambda signum, frame: held.append(signum)) for n in signums}
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(n, handler)
+
+
+@contextlib.contextmanager
+def _terminate_interrupts(active: bool = True):
+    """While a parallel run is under way, SIGTERM raises :class:`Terminated` in the main thread
+    (unless someone else already handles SIGTERM, or this is not the main thread)."""
+    if not active or threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_start(parent_pid: int) -> None:
+    """A pool worker's initializer: ignore Ctrl-C (the parent acts on it), and exit as soon as
+    the parent process ends, however it ends (a kill -9 runs no clean-up in the parent)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pidfd = os.pidfd_open(parent_pid)   # readable once the parent has ended (Linux >= 5.3)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        pidfd = None
+
+    def watch() -> None:
+        if pidfd is not None:
+            select.select([pidfd], [], [])
+        else:  # pragma: no cover - no pidfd (not Linux, or an old kernel)
+            while _alive(parent_pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dipsim-parent-watch", daemon=True).start()
+
+
 def _mp_context():
     # forkserver: safe with threads in the parent (tqdm's monitor, Jupyter, Dask), and with the
-    # model preloaded in the server each worker starts in a fraction of a second.
+    # model preloaded in the server each worker starts in a fraction of a second. The preload
+    # (dipsim.experiment._forkserver) also makes every forked worker ignore Ctrl-C. The server is
+    # started here, so that Dask (which sets its own preload) forks from this one too.
     if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["dipsim.experiment.backends"])
+        ctx.set_forkserver_preload(["dipsim.experiment._forkserver"])
+        with _ctrl_c_ignored():  # the new server inherits "ignored" until its preload says so again
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored():
+    """Ignore Ctrl-C in this process for the moment a helper process is started (fork and exec,
+    milliseconds): a new Python interpreter hit by Ctrl-C while it starts up prints a fatal
+    error, one started with Ctrl-C ignored keeps ignoring it. A Ctrl-C in that moment is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -170,7 +282,8 @@ def process_pool(n_workers: int) -> ProcessPoolExecutor:
     once: a notebook running many experiments pays the start-up once)."""
     pool = _POOLS.get(n_workers)
     if pool is None or getattr(pool, "_broken", False) or getattr(pool, "_shutdown_thread", False):
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_mp_context())
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_mp_context(), initializer=_worker_start,
+                                   initargs=(os.getpid(),))
         _POOLS[n_workers] = pool
     return pool
 
@@ -196,14 +309,29 @@ def _run_processes(batches, collect, n_workers, take, bar) -> None:
             f.cancel()
         if isinstance(sys.exc_info()[1], (KeyboardInterrupt, BrokenProcessPool)):
             _POOLS.pop(n_workers, None)
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
         raise
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its workers are terminated mid-run (their results are not wanted)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        with contextlib.suppress(Exception):
+            p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        with contextlib.suppress(Exception):
+            p.join(5)
 
 
 def dask_client(scheduler: Any = None, workers: int | None = None):
     """A ``distributed.Client``: to ``scheduler`` (an address), or to a new LocalCluster of
     ``workers`` single-threaded processes. Returns (client, owned_cluster_or_None)."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ParameterError("backend", _NO_DASK) from None
 
     if scheduler is not None and not isinstance(scheduler, str):
         return scheduler, None
@@ -216,10 +344,33 @@ def dask_client(scheduler: Any = None, workers: int | None = None):
 
     # The workers' statistical profiler samples every thread every 10 ms; replications gain
     # nothing from it (benchmarks/RESULTS.md: speed-up 1.76x with it, 1.82x without).
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
-        cluster = LocalCluster(n_workers=workers or cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+    # Workers forked from dipsim's forkserver (see _mp_context) rather than spawned: Ctrl-C
+    # ignored from their first instruction, and the model already imported.
+    method = "forkserver" if _mp_context().get_start_method() == "forkserver" else "spawn"
+    cluster = None
+    held: list[int] = []
+    try:
+        with dask.config.set({"distributed.worker.profile.enabled": False,
+                              "distributed.worker.multiprocessing-method": method}), _signals_held(held):
+            cluster = LocalCluster(n_workers=workers or cpu_count(), threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", silence_logs=logging.ERROR, preload=[__name__])
+        if held:
+            raise Terminated() if signal.SIGTERM in held else KeyboardInterrupt()
+        return Client(cluster), cluster
+    except BaseException:  # Ctrl-C while the cluster started: close it, then stop
+        if cluster is not None:
+            cluster.close()
+        raise
+
+
+def dask_setup(worker) -> None:
+    """Run in each worker of a LocalCluster this module starts (its ``preload``): ignore Ctrl-C,
+    which the terminal sends to every process of the job; the parent acts on it and closes
+    the cluster (a worker that acted on it too would print a traceback). Belt and braces: a
+    worker forked from the forkserver ignores it already; one spawned (a restarted worker,
+    or no forkserver) does from here on."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_dask(batches, collect, scheduler, n_workers, take, bar, retries) -> None:

@@ -10,6 +10,11 @@ minimises
 searched over the first half of the batches (the statistic is unreliable near the end).
 The warm-up is 5 d observations (days). Applied to the mean series over replications.
 
+When the minimum is the last point searched (``MserResult.at_limit``), the start-up
+transient may well last longer than the search could see: the run is too short to say.
+:func:`mser` and :func:`warmup` then issue a :class:`WarmupWarning` (and ``dipsim
+replicate --warmup auto`` prints one line saying to run longer).
+
 Daily series (one value per day of the arrest window, day 0 = the first Monday):
 
 ``community_busy`` / ``custody_busy`` / ``callout_busy``
@@ -29,6 +34,7 @@ Results that exclude the warm-up: pass ``KpiCollector(warmup_days=w)`` to any ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+import warnings
 from typing import Any
 
 import numpy as np
@@ -41,6 +47,10 @@ from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .sweep import resolve_run
 
 SERIES = ("community_busy", "custody_busy", "callout_busy", "ia_queue_wait", "first_session_wait")
+
+
+class WarmupWarning(UserWarning):
+    """The warm-up found is the search limit: the run is too short to see where start-up ends."""
 
 
 def daily_series(result, series: str = "community_busy") -> np.ndarray:
@@ -83,9 +93,23 @@ class MserResult:
     statistic: np.ndarray         # MSER(d) for d = 0 .. searched
     batch_means: np.ndarray
 
+    @property
+    def limit(self) -> int:
+        """The most observations the search could delete (the end of the searched part)."""
+        return (len(self.statistic) - 1) * self.batch
 
-def mser(y, batch: int = 5, max_fraction: float = 0.5) -> MserResult:
-    """MSER-``batch`` truncation point of the series ``y`` (NaN filled forward, then backward)."""
+    @property
+    def at_limit(self) -> bool:
+        """True when the minimum is the last point searched: it may lie beyond, the series is too short."""
+        return 0 < self.truncation_batches == len(self.statistic) - 1
+
+
+def mser(y, batch: int = 5, max_fraction: float = 0.5, *, warn: bool = True) -> MserResult:
+    """MSER-``batch`` truncation point of the series ``y`` (NaN filled forward, then backward).
+
+    A :class:`WarmupWarning` (unless ``warn=False``) when the truncation found is the search
+    limit (``at_limit``): the transient may last beyond it; a longer series is needed.
+    """
     y = pd.Series(np.asarray(y, float)).ffill().bfill().to_numpy()
     if batch < 1:
         raise ParameterError("batch", f"must be >= 1, got {batch}")
@@ -99,7 +123,12 @@ def mser(y, batch: int = 5, max_fraction: float = 0.5) -> MserResult:
         tail = z[d:]
         stat[d] = ((tail - tail.mean()) ** 2).sum() / (k - d) ** 2
     d_best = int(np.argmin(stat))
-    return MserResult(d_best * batch, d_best, batch, stat, z)
+    res = MserResult(d_best * batch, d_best, batch, stat, z)
+    if warn and res.at_limit:
+        warnings.warn(f"MSER-{batch}: the truncation found ({res.truncation} of {len(y)} observations) is the "
+                      f"search limit; the transient may last longer: use a longer series", WarmupWarning,
+                      stacklevel=2)
+    return res
 
 
 @dataclass
@@ -109,6 +138,20 @@ class WarmupResult:
     mser: MserResult
     warmup_days: int
     name: str
+
+    @property
+    def at_limit(self) -> bool:
+        """The warm-up found is the most the run's length lets MSER-5 find: run longer (see :class:`WarmupWarning`)."""
+        return self.mser.at_limit
+
+    def too_short(self) -> str | None:
+        """One line saying to run longer when :attr:`at_limit`, else None."""
+        if not self.at_limit:
+            return None
+        days = len(self.mean)
+        return (f"the warm-up found ({self.warmup_days} days, MSER-{self.mser.batch} on daily {self.name}) is the "
+                f"search limit for a {days}-day run, so the start-up may last longer: run longer "
+                f"(e.g. --days {2 * days}) to find where it ends")
 
 
 def warmup(scenario: Scenario, n: int = 5, series: str = "community_busy", *, days: int | None = None,
@@ -126,5 +169,8 @@ def warmup(scenario: Scenario, n: int = 5, series: str = "community_busy", *, da
     frame.index.name = "day"
     frame.columns.name = "replication"
     mean = frame.mean(axis=1, skipna=True)
-    res = mser(mean.to_numpy(), batch=batch, max_fraction=max_fraction)
-    return WarmupResult(frame, mean, res, res.truncation, series)
+    res = mser(mean.to_numpy(), batch=batch, max_fraction=max_fraction, warn=False)
+    result = WarmupResult(frame, mean, res, res.truncation, series)
+    if result.at_limit:
+        warnings.warn(result.too_short(), WarmupWarning, stacklevel=2)
+    return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import importlib.resources
 import json
 import os
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..validation import input_error, kind as _kind
 from .distributions import PARAMS, Dist
 from .schema import ARRANGEMENTS, COUNTRIES, OUTCOME_KEYS, POSITIVE_FOR, Scenario
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = Path(str(importlib.resources.files("dipsim") / "scenarios"))  # package data (a folder once installed)
 CHOICES = {  # for tests that generate valid scenarios; the schema's types are what checks
     ("area", "country"): COUNTRIES,
     ("cjit", "out_of_hours", "arrangement"): ARRANGEMENTS,
