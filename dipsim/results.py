@@ -202,9 +202,12 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
             pool = row["pool"]
             k[f"utilisation_{pool}"] = float(row["utilisation"])
             if pool != "callout":
-                mine = util[(util["pool"] == pool) & (util["work"] == "this pathway")]
-                k[f"utilisation_{pool}_pathway"] = float(mine["utilisation"].sum()) if len(mine) else \
-                    (0.0 if np.isfinite(row["utilisation"]) else float("nan"))
+                rows = util[util["pool"] == pool]
+                mine = rows.loc[rows["work"] == "this pathway", "busy_h"].sum()
+                others = rows.loc[rows["work"] == "other CJIT work", "busy_h"].sum()
+                # with no other work, exactly the pool's utilisation; else its share, overtime pro rata
+                k[f"utilisation_{pool}_pathway"] = float(row["utilisation"]) if others == 0 else \
+                    float(row["utilisation"] * mine / row["busy_h"])
                 k[f"fte_{pool}"] = float(row["fte"])
     k["cjit_hours"] = float(util.loc[util["activity"] == "all", "busy_h"].sum())
     return k
