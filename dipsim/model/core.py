@@ -39,7 +39,7 @@ class RunOutput:
     overtime: dict[str, np.ndarray]
     groups_held: int
     end_h: float
-    offered: dict | None = None   # the jobs of the CJIT's other work offered, (pool, activity): [jobs, hours]
+    offered: dict | None = None   # jobs dipsim.model.workload offered: (pool, activity) -> [jobs, hours]
 
 
 class Model:
