@@ -244,6 +244,30 @@ class OutputDir:
         }, indent=2, sort_keys=True) + "\n")
 
 
+@contextlib.contextmanager
+def new_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a hidden staging folder beside ``path``; on success its files become the new folder
+    ``path`` (which the caller has checked is absent or empty), all at once. On error or Ctrl-C
+    the staging folder is removed and nothing appears. For folders a user asks dipsim to make
+    (``dipsim training init DIR``), not for results (:class:`OutputDir`)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=path.parent))
+    except OSError as exc:
+        raise InputError(path, None, f"cannot create the folder: {exc.strerror}") from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        if path.is_dir():  # empty (checked by the caller): fill it, so that '.' works too
+            for child in os.listdir(tmp):
+                os.replace(tmp / child, path / child)
+        else:
+            os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def read_manifest(path: str | os.PathLike) -> dict | None:
     """DIR's manifest if dipsim wrote DIR, else None."""
     try:

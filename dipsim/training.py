@@ -37,7 +37,7 @@ from pathlib import Path
 from .case import (ACTION_LABELS, CONDITION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain,
                    load_case)
 from .errors import InputError
-from .io import atomic_dir, atomic_write_text
+from .io import atomic_write_text, new_folder
 from .rules.compliance import NON_COMPLIANT_EVENTS
 from .rules.menu import has_follow_up, sessions
 from .rules.offences import OFFENCES
@@ -90,7 +90,7 @@ def init_pack(dest: str | Path) -> list[str]:
     files = {f"{CASES_DIR}/{p.name}": p.read_text(encoding="utf-8")
              for p in src.joinpath(CASES_DIR).iterdir() if p.name.endswith((".yaml", ".yml"))}
     files.update({name: src.joinpath(name).read_text(encoding="utf-8") for name in GUIDES})
-    with atomic_dir(dest) as tmp:
+    with new_folder(dest) as tmp:
         for rel, text in files.items():
             atomic_write_text(tmp / rel, text)
         built = build_pack(tmp / CASES_DIR, tmp)
