@@ -241,3 +241,8 @@ def test_bad_workload_keys_are_one_line_errors():
     sc = with_cjit(URBAN, {"other_work": {"court_ordered": {"per_week": 5}}})
     assert sc.cjit.other_work.court_ordered.minutes == URBAN.cjit.other_work.court_ordered.minutes
     assert sc.cjit.other_work.court_ordered.minutes != URBAN.cjit.other_work.self_referrals.minutes
+    # a distribution given is taken whole, not merged with the default's parameters
+    sc = from_dict({"cjit": {"other_work": {"custody_other": {"minutes": {"dist": "fixed", "value": 30}}},
+                             "caseload": {"weeks": {"dist": "exponential", "mean": 10}}}})
+    assert sc.cjit.other_work.custody_other.minutes.to_dict() == {"dist": "fixed", "value": 30.0}
+    assert sc.cjit.caseload.weeks.kind == "exponential"

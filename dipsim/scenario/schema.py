@@ -406,8 +406,9 @@ def _plain_default(d: Any) -> Any:
 
 
 def _fill(default: Any, given: Any) -> Any:
-    """``given`` with what it leaves out taken from ``default`` (mappings merged, anything else as given)."""
-    if isinstance(given, dict) and isinstance(default, dict):
+    """``given`` with what it leaves out taken from ``default`` (mappings merged; a distribution, a list or
+    anything else as given)."""
+    if isinstance(given, dict) and isinstance(default, dict) and "dist" not in given and "dist" not in default:
         return {**default, **{k: _fill(default.get(k), v) for k, v in given.items()}}
     return given
 
