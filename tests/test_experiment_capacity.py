@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from dipsim.commands._format import capacity_text
 from dipsim.errors import InputError
 from dipsim.experiment.capacity import Target, capacity, evaluate, from_sweep, step_down, years_lower_bound
 from dipsim.experiment.capacity.targets import check_targets, years_needed
@@ -77,7 +78,7 @@ def test_years_meaning_counts_years_and_the_answer_says_so_in_words():
     assert mean.loc[0, "met"]                     # the mean bound passes the level where 15 of 40 years miss
     res = from_sweep(sw, [W], [t])
     assert res.answer["cjit.custody.workers"] == 3 and res.decided_by == 0
-    text = res.report()
+    text = capacity_text(res)
     assert ("With cjit.custody.workers = 3, 38 of 40 simulated years met share >= 0.95; we are 95% confident "
             "at least 85% of years would") in " ".join(text.split())
     assert "at least 80% of simulated years meet it" in " ".join(text.split())
@@ -147,7 +148,7 @@ def test_several_chains_share_alpha():
     assert len(res.chains) == 2 and res.test_confidence == pytest.approx(0.975)
     assert res.answer == {"level": 1, "variant": "a", W: 2, "staff_hours_per_week": 0.0}
     assert list(res.levels["step_down"]) == ["failed", "answer", "passed", "failed", "passed", "passed"]
-    assert "2.5% (5% shared over 2 chains of levels)" in " ".join(res.report().split())
+    assert "2.5% (5% shared over 2 chains of levels)" in " ".join(capacity_text(res).split())
 
 
 # ---- non-monotone evidence ------------------------------------------------------------------------
@@ -160,14 +161,14 @@ def test_non_monotone_evidence_is_flagged():
     assert res.answer[W] == 4 and res.decided_by == 2          # level 3 stops the step-down; 2 is never reached
     kinds = [f.kind for f in res.flags]
     assert "pass_pattern" in kinds and "worse_with_more_staff" in kinds
-    text = " ".join(res.report().split())
+    text = " ".join(capacity_text(res).split())
     assert "cjit.custody.workers = 2 passes but the larger cjit.custody.workers = 3 fails" in text
     assert "share gets worse from cjit.custody.workers = 2 to cjit.custody.workers = 3 beyond noise" in text
     assert "Warning: the evidence is not monotone" in text
     # a measure that improves (or holds) with staffing is not flagged, whatever passes
     calm = from_sweep(synthetic({1: 0.5 + noise, 2: 0.8 + noise, 3: 0.8 + noise, 4: 0.99 + noise / 5}), [W],
                       [Target.parse("share>=0.9")])
-    assert calm.flags == [] and "not monotone" not in calm.report()
+    assert calm.flags == [] and "not monotone" not in capacity_text(calm)
     # point estimates going the wrong way beyond noise, every level passing: flagged too
     worse = from_sweep(synthetic({1: 0.99 + noise / 5, 2: 0.97 + noise / 5}), [W],
                        [Target.parse("share>=0.9")], meaning="mean")
@@ -184,7 +185,7 @@ def test_a_target_staffing_does_not_move_is_named_with_what_drives_it():
                    days=40, meaning="mean", **SERIAL)
     target = "share_first_session_within_5d >= 0.9"
     assert res.flat == [target] and res.unreachable == [target] and res.answer is None   # 40 days, 4 years: short
-    text = " ".join(res.report().split())
+    text = " ".join(capacity_text(res).split())
     assert "share_first_session_within_5d does not change across the levels tried" in text
     assert f"{target} is not shown at any level tried" in text
     top = res.screen[res.screen["kpi"] == "share_first_session_within_5d"]
@@ -201,7 +202,7 @@ def test_the_answer_on_the_model_gives_utilisation_and_what_decided_it():
     assert res.meaning == "years" and res.answer[W] == 1 and res.decided_by is None
     assert res.evidence["years_met"].tolist() == [14, 14]     # 14 of 14 years just show 80% (bound 0.807)
     at = res.sweep.results[res.sweep.results[W] == 1]
-    text = " ".join(res.report().split())
+    text = " ".join(capacity_text(res).split())
     assert (f"Utilisation at the answer (mean over years; all work, of which this pathway's work): custody "
             f"{100 * at['utilisation_custody'].mean():.0f}% ({100 * at['utilisation_custody_pathway'].mean():.0f}%) "
             f"with {at['fte_custody'].mean():.1f} FTE") in text
@@ -239,3 +240,62 @@ def test_bad_capacity_input_is_one_line_and_exit_2(args, says):
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0] and "Traceback" not in r.stderr
+
+
+# ---- the plot ------------------------------------------------------------------------------------
+
+def _capacity_for_plot():
+    long = "share_first_session_within_10d"
+    rows = []
+    for lvl, (k, m) in {1: (5, 0.5), 2: (15, 0.9), 3: (20, 0.97)}.items():
+        for r in range(20):
+            rows.append({W: lvl, "seed": 1, "replication": r, "share": 0.99 if r < k else 0.5, long: m,
+                         "utilisation_custody": 0.5})
+    sw = SweepResult(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame({W: [1, 2, 3]}), {}, [W])
+    return from_sweep(sw, [W], [Target.parse("share>=0.95"), Target.parse(f"{long}>=0.9"),
+                                Target.parse("utilisation_custody<=0.85")])
+
+
+def test_capacity_plot_years_view_draws_shares_of_years_and_readable_titles():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from dipsim import plots
+
+    res = _capacity_for_plot()
+    fig = plots.capacity(res)
+    a = fig.axes[0]
+    line = next(ln for ln in a.get_lines() if ln.get_label() == "share of years meeting it")
+    assert list(line.get_ydata()) == pytest.approx([25, 75, 100])
+    bound = next(ln for ln in a.get_lines() if ln.get_label().startswith("one-sided 95% lower bound"))
+    assert list(bound.get_ydata()) == pytest.approx(100 * years_lower_bound(np.array([5, 15, 20]), 20, 0.95))
+    assert any(ln.get_label() == "required: 80% of years" for ln in a.get_lines())
+    assert "at least 80% of simulated years" in fig._suptitle.get_text()
+    fig.canvas.draw()
+    boxes = [ax.title.get_window_extent() for ax in fig.axes] + [fig._suptitle.get_window_extent()]
+    for i, b in enumerate(boxes):
+        for c in boxes[i + 1:]:
+            assert not b.overlaps(c)
+    plt.close(fig)
+    mean = plots.capacity(res, view="mean")
+    labels = [ln.get_label() for ln in mean.axes[0].get_lines()]
+    assert "one-sided 95% lower bound" in labels and "target >= 0.95" in labels
+    assert "the mean over simulated years" in mean._suptitle.get_text()
+    plt.close(mean)
+
+
+def test_capacity_plot_labels_the_bound_at_each_tests_confidence():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from dipsim import plots
+
+    rows = [{W: w, "other": o, "seed": 1, "replication": r, "share": 0.99} for w in (1, 2, 3) for o in (1, 2)
+            for r in range(20)]
+    cells = pd.DataFrame([{W: w, "other": o} for w in (1, 2, 3) for o in (1, 2)])
+    res = from_sweep(SweepResult(pd.DataFrame(rows), pd.DataFrame(), cells, {}, [W, "other"]), [W, "other"],
+                     [Target.parse("share>=0.95")])
+    assert len(res.chains) == 2
+    fig = plots.capacity(res, view="mean")
+    assert "one-sided 97.5% lower bound" in [ln.get_label() for ln in fig.axes[0].get_lines()]
+    plt.close(fig)

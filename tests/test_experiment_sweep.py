@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dipsim.commands._format import capacity_text
 from dipsim.errors import InputError
 from dipsim.experiment import (KpiCollector, apply_overrides, capacity, compare, mmc, mmc_scenario, replicate,
                                sweep, warmup)
@@ -121,10 +122,10 @@ def test_capacity_picks_the_smallest_level_meeting_targets_on_an_mmc_case():
     assert list(lv["meets_all"]) == [False, False, True, True]
     assert not lv.loc[1, "utilisation_custody met"] and lv.loc[2, "utilisation_custody met"]
     assert not lv.loc[2, "mean_wait_ia_queue_h met"]
-    assert "Answer: cjit.custody.workers = 3" in res.report()
+    assert "Answer: cjit.custody.workers = 3" in capacity_text(res)
     none = capacity(sc, {"cjit.custody.workers": [1, 2]}, ["mean_wait_ia_queue_h<=0.5"], 3, meaning="mean",
                     **SERIAL)
-    assert none.answer is None and "No level" in none.report()
+    assert none.answer is None and "No level" in capacity_text(none)
 
 
 def test_capacity_with_rota_alternatives_and_a_derived_kpi(default_scenario):

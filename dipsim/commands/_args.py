@@ -27,7 +27,9 @@ FLAGS = {
     "confidence": "--confidence", "baseline": "--baseline", "kpis": "--kpi", "precision": "--precision",
     "k_limit": "--k-limit", "max_n": "--max-n", "series": "--series", "backend": "--backend",
     "scheduler": "--scheduler", "workers": "--workers", "batch_size": "--batch-size",
-    "years": "--years",
+    "years": "--years", "custody_workers": "--custody-workers", "starts": "--shift-starts",
+    "lengths": "--shift-lengths", "weekend_starts": "--weekend-starts", "weekend_lengths": "--weekend-lengths",
+    "max_patterns": "--max-patterns",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Sequence
 
 import pandas as pd
@@ -47,3 +48,20 @@ def text_table(df: pd.DataFrame) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in body]
     return "\n".join(lines)
+
+
+def sentences_text(sentences: Sequence[str], width: int = 100) -> str:
+    """Plain-English sentences as readable lines: each starts its own line ("- " bullets; a
+    sentence starting "- " is a sub-point of the one before), wrapped with a hanging indent."""
+    lines = []
+    for s in sentences:
+        sub = s.startswith("- ")
+        first, rest = ("    - ", "      ") if sub else ("- ", "  ")
+        lines += textwrap.wrap(s[2:] if sub else s, width, initial_indent=first, subsequent_indent=rest) or [""]
+    return "\n".join(lines)
+
+
+def capacity_text(result) -> str:
+    """A capacity answer (:class:`dipsim.experiment.capacity.CapacityResult`) or a rota search's
+    (:class:`~dipsim.experiment.capacity.RotaResult`): the answer and why, then the evidence table."""
+    return sentences_text(result.explanation()) + "\n\n" + text_table(result.table())

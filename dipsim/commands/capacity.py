@@ -9,6 +9,12 @@ Clopper-Pearson bound; with --mean, when the one-sided bound of the mean over ye
 its right side. Levels are tested from the largest down, stopping at the first failure.
 The answer is the passing level with the fewest rostered CJIT hours a week.
 
+--rota-search: instead of head counts, search custody shift patterns (--custody-workers,
+--shift-starts and --shift-lengths for Monday to Friday, --weekend-starts and
+--weekend-lengths for Saturday and Sunday, a weekend length of 0 meaning no weekend cover;
+without them the weekend shift is the weekday one) for the pattern meeting every target with
+the fewest rostered hours a week; each of the M patterns is tested at (1 - confidence) / M.
+
 Prints the answer, what decided it, utilisation at the answer, targets staffing does not
 move (with a quick screen of the parameters that do), then every level's evidence.
 Exit status 1 if no level tried meets every target. With --out DIR (resumable like
@@ -24,13 +30,16 @@ import json
 
 from ..errors import InputError
 from . import _args as x
-from ..experiment.capacity import DEFAULT_YEARS, Target, capacity
-from ..experiment.overrides import collect_variants, parse_params
+from ..errors import ParameterError
+from ..experiment.capacity import DEFAULT_YEARS, Target, capacity, rota_search
+from ..experiment.capacity.rota import MAX_PATTERNS
+from ..experiment.overrides import collect_variants, parse_params, parse_values
+from ._format import capacity_text
 from ..experiment.sweep import atomic_table, write_provenance
 from ..io import atomic_write_text, output_dir
 
 NAME = "capacity"
-HELP = "smallest staffing meeting targets with 95% confidence"
+HELP = "smallest staffing (or custody rota, --rota-search) meeting targets with 95% confidence"
 
 
 def add_arguments(p) -> None:
@@ -50,12 +59,42 @@ def add_arguments(p) -> None:
                          help="a target is met when the mean over simulated years meets it (instead of --years)")
     p.add_argument("--no-screen", action="store_true",
                    help="skip the quick screen of scenario parameters for targets staffing does not move")
+    r = p.add_argument_group("rota search (custody shift patterns; hours as numbers, 6:12 = 6,7,...,12, "
+                             "6:12:2 in steps of 2, or a list 7,8.5,10)")
+    r.add_argument("--rota-search", action="store_true",
+                   help="search custody shift patterns instead of --param levels")
+    r.add_argument("--custody-workers", metavar="VALUES", help="custody workers on every shift (default: the "
+                                                                 "scenario's), e.g. 1:4")
+    r.add_argument("--shift-starts", metavar="HOURS", help="Monday-Friday shift start hours, e.g. 6:12:2")
+    r.add_argument("--shift-lengths", metavar="HOURS", help="Monday-Friday shift lengths in hours, e.g. 8:12:2")
+    r.add_argument("--weekend-starts", metavar="HOURS", help="Saturday-Sunday start hours (default: as weekdays)")
+    r.add_argument("--weekend-lengths", metavar="HOURS", help="Saturday-Sunday lengths in hours, 0 = no weekend "
+                                                               "cover (default: as weekdays)")
+    r.add_argument("--max-patterns", type=x.whole(2, 100_000), default=MAX_PATTERNS,
+                   help=f"refuse a search of more patterns than this (default {MAX_PATTERNS})")
     x.add_run_options(p, 20, "replications per level (default 20)")
     x.add_backend_options(p)
     x.add_output_options(p, resumable=True)
 
 
+ROTA_FLAGS = ("custody_workers", "shift_starts", "shift_lengths", "weekend_starts", "weekend_lengths")
+
+
+def _values(flag: str, text: str | None) -> list | None:
+    if text is None:
+        return None
+    try:
+        return parse_values(flag, text)
+    except ParameterError as exc:
+        raise InputError(flag, None, exc.message) from None
+
+
 def run(args: argparse.Namespace) -> int:
+    given = [f"--{a.replace('_', '-')}" for a in ROTA_FLAGS if getattr(args, a) is not None]
+    if args.rota_search:
+        return run_rota(args)
+    if given:
+        raise InputError(given[0], None, "belongs to the rota search: add --rota-search")
     scenario = x.load(args)
     params = parse_params(args.param)
     variants = collect_variants(None, args.variant, args.variants)
@@ -83,7 +122,49 @@ def run(args: argparse.Namespace) -> int:
                     indent=2, sort_keys=True, default=str) + "\n")
                 write_provenance(tmp / "provenance.json", {**res.sweep.provenance, "kind": "capacity",
                                                            "answer": res.answer})
-    print(res.report())
+    print(capacity_text(res))
+    if od is not None:
+        print(f"\nResults written to {args.out}/")
+    return 0 if res.answer is not None else 1
+
+
+def run_rota(args: argparse.Namespace) -> int:
+    if args.param or args.variant or args.variants:
+        raise InputError("--rota-search", None, "searches custody shift patterns: give --param/--variant or "
+                                                "--rota-search, not both")
+    for flag in ("--shift-starts", "--shift-lengths"):
+        if getattr(args, flag[2:].replace("-", "_")) is None:
+            raise InputError(flag, None, "the rota search needs it, e.g. --shift-starts 6:12:2 --shift-lengths 8:12:2")
+    scenario = x.load(args)
+    values = {a: _values(f"--{a.replace('_', '-')}", getattr(args, a)) for a in ROTA_FLAGS}
+    targets = [Target.parse(t) for t in (args.target or ())]
+    if not targets:
+        raise InputError("--target", None, "give at least one target, e.g. --target 'share_ia_before_release>=0.9'")
+    out = x.output_options(args, NAME)
+    coll = x.collector(args, [t.kpi for t in targets])
+    kw = x.backend_kwargs(args)
+    with output_dir(args.out, **out) as od:
+        res = rota_search(scenario, targets, args.n, custody_workers=values["custody_workers"],
+                          starts=values["shift_starts"], lengths=values["shift_lengths"],
+                          weekend_starts=values["weekend_starts"], weekend_lengths=values["weekend_lengths"],
+                          confidence=args.confidence, meaning="mean" if args.mean else "years", years=args.years,
+                          max_patterns=args.max_patterns, collector=coll, seed=args.seed, days=args.days, out=od,
+                          fmt=args.format, extra_provenance=x.provenance_extra(args), **kw)
+        if od is not None:
+            with od.staging() as tmp:
+                atomic_table(res.patterns.drop(columns=["weekday", "weekend"]), tmp / "patterns.csv")
+                atomic_table(res.capacity.evidence, tmp / "evidence.csv")
+                atomic_write_text(tmp / "answer.json", json.dumps(
+                    {"answer": str(res.answer) if res.answer else None,
+                     "answer_shifts": res.answer.shifts() if res.answer else None,
+                     "answer_workers": res.answer.workers if res.answer else None,
+                     "runner_up": str(res.runner_up) if res.runner_up else None,
+                     "targets": [str(t) for t in targets], "confidence": args.confidence, "meaning": res.meaning,
+                     **({"years": res.years} if res.meaning == "years" else {}),
+                     "explanation": res.explanation()}, indent=2, sort_keys=True, default=str) + "\n")
+                write_provenance(tmp / "provenance.json", {**res.capacity.sweep.provenance, "kind": "rota_search",
+                                                           "answer": str(res.answer) if res.answer else None})
+    print(capacity_text(res))
     if od is not None:
         print(f"\nResults written to {args.out}/")
     return 0 if res.answer is not None else 1

@@ -13,7 +13,7 @@ numbers, so comparisons are paired.
 """
 
 from .backends import BACKENDS, Job, execute
-from .capacity import CapacityResult, Target, capacity
+from .capacity import CapacityResult, RotaResult, Target, capacity, rota_search
 from .compare import CompareResult, compare, paired_differences
 from .kpis import KpiCollector, known_kpis, staff_hours_per_week
 from .overrides import apply_overrides, grid, parse_param, policy_variants
@@ -26,7 +26,7 @@ from .warmup import MserResult, WarmupResult, WarmupWarning, daily_series, mser,
 
 __all__ = [
     "BACKENDS", "Job", "execute",
-    "CapacityResult", "Target", "capacity",
+    "CapacityResult", "RotaResult", "Target", "capacity", "rota_search",
     "CompareResult", "compare", "paired_differences",
     "KpiCollector", "known_kpis", "staff_hours_per_week",
     "apply_overrides", "grid", "parse_param", "policy_variants",

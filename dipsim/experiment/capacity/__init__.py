@@ -35,7 +35,8 @@ from ..kpis import KpiCollector, collector_for, known_kpis, staff_hours_per_week
 from ..overrides import grid
 from ..sweep import SweepResult, sweep
 from .decide import Flag, chain_dimension, chains, evaluate, level_frames, monotone_flags, step_down
-from .report import explanation, format_capacity, level_name
+from .report import explanation, level_name, level_table
+from .rota import Pattern, RotaResult, patterns, rota_search
 from .screen import screen as run_screen
 from .targets import DEFAULT_YEARS, Target, check_meaning, check_targets, years_lower_bound, years_needed
 
@@ -63,13 +64,13 @@ class CapacityResult:
     screen_n: int = 0
     largest: int = 0                  # the level with the most rostered hours
 
-    def report(self) -> str:
-        """The answer and why, then one line of evidence per level."""
-        return format_capacity(self)
-
     def explanation(self) -> list[str]:
-        """The answer and why, as plain-English sentences."""
+        """The answer and why, as plain-English sentences (a line starting "- " belongs to the one before)."""
         return explanation(self)
+
+    def table(self) -> pd.DataFrame:
+        """The evidence, one row per level, as text cells (:func:`.report.level_table`)."""
+        return level_table(self)
 
 
 def _plain(v: Any) -> Any:
@@ -202,5 +203,6 @@ def _flat_and_unreachable(ev: pd.DataFrame, targets: Sequence[Target]) -> tuple[
     return flat, unreachable
 
 
-__all__ = ["CapacityResult", "Target", "capacity", "evaluate", "format_capacity", "step_down",
+__all__ = ["CapacityResult", "Pattern", "RotaResult", "Target", "capacity", "evaluate", "level_table", "patterns",
+           "rota_search", "step_down",
            "years_lower_bound", "years_needed", "DEFAULT_YEARS"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Sequence
 
 import numpy as np
@@ -131,7 +130,7 @@ def explanation(result) -> list[str]:
     if result.screen is not None and len(result.screen):
         ref = names[result.screen_level]
         out.append(f"What else moves these measures: a quick one-at-a-time screen of scenario parameters at {ref} "
-                   f"({result.screen_n} replications each, common random numbers; {RULE}; a screen, not a full "
+                   f"({result.screen_n} replication{'s' if result.screen_n != 1 else ''} each, common random numbers; {RULE}; a screen, not a full "
                    f"sensitivity analysis):")
         for kpi, g in result.screen.groupby("kpi", sort=False):
             top = g[np.isfinite(g["effect"])].head(3)
@@ -146,31 +145,24 @@ def explanation(result) -> list[str]:
     return out
 
 
-def format_capacity(result) -> str:
-    """The answer and why, then the evidence: one line per level."""
-    lines = []
-    for s in explanation(result):
-        lines += textwrap.wrap(s, 100, subsequent_indent="    " if s.startswith("- ") else "  ") or [""]
-    lines.append("")
+def level_table(result) -> pd.DataFrame:
+    """The evidence, one row per level, as text cells: the level, rostered hours a week, each
+    target (years meaning: years met and the bound on their share; mean meaning: mean [95% CI]
+    and bound; then ok/no), all met, and the level's step-down status."""
     labels = result.label_columns
-    header = [*labels, "hours/wk"]
-    for t in result.targets:
-        header.append(f"{t} (years met, bound)" if result.meaning == "years" else f"{t} (mean [95% CI] bound)")
-    header += ["all met", "step-down"]
-    table = []
+    rows = []
     for _, row in result.levels.iterrows():
-        cells = [str(row[c]) for c in labels] + [f"{row['staff_hours_per_week']:g}"]
+        cells = {c: str(row[c]) for c in labels}
+        cells["hours/wk"] = f"{row['staff_hours_per_week']:g}"
         for t in result.targets:
             e = _evidence(result, row["level"], t)
             mark = "ok" if e["met"] else "no"
             if result.meaning == "years":
-                cells.append(f"{e['years_met']}/{e['years_n']} >={_share(e['years_bound'])} {mark}")
+                cells[f"{t} (years met, bound)"] = f"{e['years_met']}/{e['years_n']} >={_share(e['years_bound'])} {mark}"
             else:
-                cells.append(f"{_fmt(e['mean'])} [{_fmt(e['lower'])}, {_fmt(e['upper'])}] {_fmt(e['bound'])} {mark}")
-        cells += ["yes" if row["meets_all"] else "no", row["step_down"]]
-        table.append(cells)
-    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-    for r in table:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    return "\n".join(lines)
+                cells[f"{t} (mean [95% CI] bound)"] = (f"{_fmt(e['mean'])} [{_fmt(e['lower'])}, {_fmt(e['upper'])}] "
+                                                       f"{_fmt(e['bound'])} {mark}")
+        cells["all met"] = "yes" if row["meets_all"] else "no"
+        cells["step-down"] = row["step_down"]
+        rows.append(cells)
+    return pd.DataFrame(rows)
