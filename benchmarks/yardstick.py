@@ -47,7 +47,7 @@ THREE = ("triage", "education", "review")
 PLANS = {1: (ONE, False), 2: (TWO, False), 3: (THREE, False), 4: (THREE, True)}
 
 TERMINALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
-             "complied_case_closed", "non_compliance_prosecution", "in_progress")
+             "complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress")
 
 
 def weekly_intervals(shifts) -> list[tuple[float, float]]:
@@ -113,8 +113,8 @@ class Yardstick:
         self.home_cjit = c.home_cjit_can_deliver.tolist()
         self.u = {k: v.tolist() for k, v in c.u.items()}
         self.d = {k: v.tolist() for k, v in c.draws.items()}
-        self.session_events = c.session_events.tolist()
-        self.contact_events = c.contact_events.tolist()
+        self.session_events = c.session_events  # a person's outcomes are drawn when he reaches them
+        self.contact_events = c.contact_events
         self.fa_cancelled = [False] * c.n
         self.terminal = [0] * len(TERMINALS)
         self.processes = 0
@@ -229,14 +229,12 @@ class Yardstick:
                     assessed = profile
         if not (consents and self.responsible[i] and (self.resident[i] or self.home_cjit[i])):
             return self.end(2)
-        recommended = (not self.serious[self.offence[i]] and not self.recent[i]
-                       and self.prev[i] <= sc.decisions.max_previous_convictions)
+        record_ok = not self.recent[i] and self.prev[i] <= sc.decisions.max_previous_convictions
+        if self.serious[self.offence[i]] or not (record_ok or u["refer_on_merits"][i] < sc.decisions.refer_on_merits):
+            return self.end(2)  # only a case the police recommend goes to the CPS (§4.6.6 Step 2)
         delay = d["cps_h"][i]
-        bail = env.now + delay > release
         yield env.timeout(delay)
-        p = (sc.decisions.cps_authorises_if_recommended if recommended
-             else sc.decisions.cps_authorises_if_not_recommended)
-        if not u["cps"][i] < p:
+        if not u["cps"][i] < sc.decisions.cps_authorises_if_recommended:
             return self.end(2)
         if failed:
             plan, follow_up = (ONE if assessed == 1 else TWO), False
@@ -246,8 +244,7 @@ class Yardstick:
             plan, follow_up = (TWO if self.prev[i] > 0 else ONE), False
         if not u["accepts_caution"][i] < sc.decisions.accepts_caution:
             return self.end(3)
-        if not bail:
-            self.fa_cancelled[i] = True
+        self.fa_cancelled[i] = True  # at the caution, bail or not (Annex A note 3)
         complied = yield from self.sessions(i, plan)
         if complied is None:
             return self.end(6)
@@ -260,7 +257,7 @@ class Yardstick:
 
     def sessions(self, i: int, plan):
         env, sc, d = self.env, self.sc, self.d
-        events = self.session_events[i]
+        events = self.session_events[i].tolist()
         max_r = sc.compliance.max_rearrangements
         slot = 0
         t_next = env.now + sc.sessions.lead_days * H
@@ -294,7 +291,7 @@ class Yardstick:
         env, sc, d = self.env, self.sc, self.d
         fu = sc.follow_up
         end = env.now + min(fu.cps_max_days, max(0.0, d["need_h"][i] / H)) * H
-        events = self.contact_events[i]
+        events = self.contact_events[i].tolist()
         max_r = sc.compliance.max_rearrangements
         slot = rearranged = 0
         t_next = env.now + fu.contact_interval_days * H

@@ -35,22 +35,37 @@ Case file format (YAML; every key is optional except ``offender.offence``)
                                         # offence (§2.2); only explains the test step   default false
       attends_initial_assessment: null  # true | false | null (not held: Annex A note 2)  default null
       follow_up_assessment_arranged: false  # a follow-up Required Assessment (§2.2)  default false
+      willing_to_see_worker: true  # on the voluntary route (§4.6.6 Step 1)   default true
       consents_to_share: true    # written consent to share (Annex A note 1)    default true
       police_bail: false         # (§3.1)                                        default false
-      cps_authorises: null       # true | false | null (null: follow the police recommendation)
+      police_refer_on_merits: false  # the police refer despite a record that weighs
+                                 # against, on its own merits (§4.1)            default false
+      exceptional_reason: false  # the police see an exceptional reason (Annex B group 4
+                                 # with a record)                                default false
+      cps_authorises: null       # the CPS's decision on a case the police refer (§4.5);
+                                 # true | false | null (null: agrees with the police)
       cps_condition: null        # the CPS sets this condition explicitly (§4.5, §4.6); null:
                                  # the menu policy chooses. One of one_session, two_session,
                                  # two_session_follow_up, three_session, three_session_follow_up
       accepts_caution: true      # (§4.6.6 Step 3)                               default true
       sessions: []               # in order, as they happened: attended | missed_with_notice |
                                  # missed_without_notice | left_early | intoxicated |
-                                 # unacceptable_behaviour. Sessions not listed count as attended;
+                                 # unacceptable_behaviour | intoxicated_warned |
+                                 # unacceptable_behaviour_warned (the worker warned and re-arranged
+                                 # rather than reporting: his judgement, §6). Sessions not listed count as attended;
                                  # events after the plan ends are ignored (and said so).
       review_gap_days: null      # days between session 2 and 3 (Annex C session 3)  default null
       follow_up: null            # complied | not_complied | null (null: no failure recorded)
       follow_up_max_days: null   # the maximum the CPS puts on the caution (§4.6.4)  default null
       follow_up_need_days: null  # the worker's assessment of need (§4.6.4); needs follow_up_max_days
       accepts_onward_referral: null     # true | false | null (null: agrees where indicated)
+      onward_referral_indicated: null   # true | false | null: the review finds further need (Annex B);
+                                        # null: Annex B's likely course (group 1 no, 2-4 yes)
+      group_session: null        # true | false | null: session 2 may be a group here (§4.6.2, §4.6.3)
+      comply_by_days: null       # days from the caution to its comply-by date (§4.6.6 Step 3)
+      comply_by: null            # in_time | late_own_failure (non-compliance) | late_cjit (the CJIT
+                                 # could not deliver in time: reported separately, Step 5) | null
+      police_prosecute: null     # true | false | null: after non-compliance (§2.1); null: may follow
     card:                        # training card text (dipsim training); validated, not used here
       title: "..."
       narrative: "..."
@@ -75,7 +90,8 @@ Decision order (the one pathway's, which the simulation runs too)
 8. An arranged follow-up assessment continues (§3.1) or, once the caution is administered,
    is cancelled (Annex A note 3) unless the offender is on police bail (§3.1).
 9. Sessions (§4.6.1-4.6.3, §6, §5, Annex C), 10. follow-up (§4.6.4),
-11. the CJIT report (§4.6.6 Step 5) and the police closure (§4.6.6 Step 6).
+11. the comply-by date (§4.6.6 Steps 3 and 5), when stated, 12. the CJIT report (§4.6.6 Step 5),
+the police closure (§4.6.6 Step 6) and, when stated, prosecution after non-compliance (§2.1).
 
 Outputs
 -------
@@ -83,8 +99,8 @@ Outputs
 ``disposal``: not_eligible | exit_no_drug_indication | alternative_disposal |
 declined_prosecution | dip_conditional_caution.
 ``condition``: the condition the CPS set and the police offered (also when the offender
-declined it), else null. ``outcome``: complied | non_compliance_reported when the caution
-was administered, else null. ``actions``: de-duplicated, in the order of :data:`ACTIONS`.
+declined it), else null. ``outcome``: complied | non_compliance_reported | not_delivered_in_time
+when the caution was administered, else null. ``actions``: de-duplicated, in the order of :data:`ACTIONS`.
 ``steps``: ``{step, rule, detail}`` with ``rule`` the citation.
 """
 
@@ -104,7 +120,7 @@ __all__ = ["ACTIONS", "DISPOSALS", "OUTCOMES", "CaseResult", "load_case", "norma
 
 DISPOSALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
              "dip_conditional_caution")
-OUTCOMES = ("complied", "non_compliance_reported")
+OUTCOMES = ("complied", "non_compliance_reported", "not_delivered_in_time")
 DISPOSAL_LABELS = {
     "not_eligible": "not eligible for a Conditional Caution",
     "exit_no_drug_indication": "EXIT: no indication of drug misuse, no DIP Conditional Caution",
@@ -115,6 +131,8 @@ DISPOSAL_LABELS = {
 OUTCOME_LABELS = {
     "complied": "the CJIT informs police/CPS of compliance; the case is closed",
     "non_compliance_reported": "the CJIT informs police/CPS of non-compliance",
+    "not_delivered_in_time": "the CJIT could not deliver by the comply-by date: reported to police/CPS separately, "
+                             "not as his non-compliance",
 }
 ACTION_LABELS = {
     "report_ra_non_compliance": "CJIT informs the police of non-compliance with the Required Assessment",

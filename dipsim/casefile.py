@@ -18,17 +18,22 @@ from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, Validation
 from pydantic.dataclasses import dataclass
 
 from .errors import InputError
-from .rules.compliance import SESSION_EVENTS
+from .rules.compliance import SESSION_EVENTS, WORKER_JUDGEMENT_EVENTS
 from .rules.menu import CONDITIONS, PROFILES
 from .rules.offences import OFFENCE_NAMES
 from .rules.testing import TEST_RESULTS
 from .validation import fail, input_error, mapping_keys
 from .yamlfile import read_yaml_document
 
-__all__ = ["COUNTRIES", "FOLLOW_UP_EVENTS", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
+__all__ = ["CASE_SESSION_EVENTS", "COMPLY_BY", "COUNTRIES", "FOLLOW_UP_EVENTS", "WARNED", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
 
 COUNTRIES = ("england", "wales")
 FOLLOW_UP_EVENTS = ("complied", "not_complied")
+WARNED = "_warned"
+CASE_SESSION_EVENTS = SESSION_EVENTS + tuple(e + WARNED for e in WORKER_JUDGEMENT_EVENTS)
+"""A session's event as a case file writes it: ``intoxicated_warned``: intoxicated, and the worker warned him and
+re-arranged rather than reporting non-compliance (§6, Annex C session 1: the worker's judgement)."""
+COMPLY_BY = ("in_time", "late_own_failure", "late_cjit")
 PERSPECTIVES = ("police", "cps", "cjit")
 
 
@@ -169,18 +174,39 @@ class Events(_Section):
     inspector_authorises: Bool() = d(False, "An Inspector authorised a test for a non-trigger offence (§2.2).")
     attends_initial_assessment: Bool(True) = d(None, "true | false | null (not held: Annex A note 2).")
     follow_up_assessment_arranged: Bool() = d(False, "A follow-up Required Assessment (§2.2).")
+    willing_to_see_worker: Bool() = d(True, "On the voluntary route: willing to see the drug worker (§4.6.6 "
+                                            "Step 1); false stops the case as its own outcome, not refused consent.")
     consents_to_share: Bool() = d(True, "Written consent to share (Annex A note 1).")
     police_bail: Bool() = d(False, "On police bail (§3.1).")
-    cps_authorises: Bool(True) = d(None, "null: follow the police recommendation.")
+    police_refer_on_merits: Bool() = d(False, "The police refer despite a record that weighs against, on its "
+                                              "own merits (§4.1).")
+    exceptional_reason: Bool() = d(False, "The police see an exceptional reason to offer a DIP CC to an Annex B "
+                                          "group 4 offender with a record (Annex B).")
+    cps_authorises: Bool(True) = d(None, "The CPS's decision on a case the police refer (§4.5); null: it agrees "
+                                         "with the police.")
     cps_condition: Choice(CONDITIONS, nullable=True) = d(None, "The CPS sets this condition (§4.5, §4.6); null: "
                                                                "the menu policy chooses.")
     accepts_caution: Bool() = d(True, "Accepts the offer (§4.6.6 Step 3).")
-    sessions: _entries(SESSION_EVENTS) = d([], "In order, as they happened; sessions not listed count as attended.")
+    sessions: _entries(CASE_SESSION_EVENTS) = d([], "In order, as they happened; sessions not listed count as attended. "
+                                                    "intoxicated_warned / unacceptable_behaviour_warned: the worker "
+                                                    "warned and re-arranged rather than reporting (§6: his judgement).")
     review_gap_days: Count(True) = d(None, "Days between session 2 and 3 (Annex C session 3).")
     follow_up: Choice(FOLLOW_UP_EVENTS, nullable=True) = d(None, "null: no failure recorded.")
     follow_up_max_days: Count(True) = d(None, "The maximum the CPS puts on the caution (§4.6.4).")
     follow_up_need_days: Count(True) = d(None, "The worker's assessment of need (§4.6.4); needs follow_up_max_days.")
     accepts_onward_referral: Bool(True) = d(None, "null: agrees where indicated.")
+    onward_referral_indicated: Bool(True) = d(None, "The worker's review finds further need (Annex B); null: Annex B's "
+                                                    "likely course (group 1 no, groups 2-4 yes).")
+    group_session: Bool(True) = d(None, "Session 2 may be (true) or cannot be (false) a group session in this "
+                                        "area (§4.6.2, §4.6.3); null: not stated.")
+    comply_by_days: Count(True) = d(None, "Days from the caution to the date it names to comply by (§4.6.6 Step 3); "
+                                          "null: not stated.")
+    comply_by: Choice(COMPLY_BY, nullable=True) = d(
+        None, "Completed by the date the caution names (§4.6.6 Steps 3 and 5): in_time; late_own_failure (his own "
+              "re-arranged appointments made him late: non-compliance); late_cjit (the CJIT could not deliver in "
+              "time: reported separately); null: not stated.")
+    police_prosecute: Bool(True) = d(None, "After non-compliance the police prosecute (§2.1); null: not stated "
+                                           "(prosecution may follow).")
 
     def __post_init__(self) -> None:
         if self.follow_up_need_days is not None and self.follow_up_max_days is None:

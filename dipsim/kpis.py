@@ -68,8 +68,13 @@ TERMINAL_STATES = {
                              "People offered the DIP Conditional Caution who declined it"),
     "complied_case_closed": ("complied: case closed", "CJIT informs police/CPS of compliance", "§4.6.6 Step 6",
                              "People who complied with the DIP Condition and whose case was closed"),
-    "non_compliance_prosecution": ("non-compliance: may be prosecuted", "CJIT informs police/CPS of non-compliance",
-                                   "§6", "People reported for not complying with the DIP Condition"),
+    "non_compliance_reported": ("non-compliance reported: may be prosecuted",
+                                "CJIT informs police/CPS of non-compliance", "§4.6.6 Steps 5-6",
+                                "People the CJIT reported for not complying with the DIP Condition; the police "
+                                "initiate a response and prosecution may follow (§2.1)"),
+    "not_delivered_in_time": ("not delivered by the comply-by date (CJIT)", None, "§4.6.6 Step 5",
+                              "People who completed their sessions after the date named in the caution because the "
+                              "CJIT could not deliver them in time: reported separately, not as non-compliance"),
     "in_progress": ("still in progress at the end of the run", None, "",
                     "People whose pathway had not ended when the run stopped (e.g. no community workers)"),
 }
@@ -95,6 +100,7 @@ NON_COMPLIANCE = {
     "left_early": "left early",
     "intoxicated": "attended intoxicated",
     "unacceptable_behaviour": "unacceptable behaviour",
+    "not_completed_in_time": "not completed by the comply-by date",
 }
 POOLS = {"custody": "custody", "community": "community", "callout": "on-call"}
 ACTIVITIES = {
@@ -187,15 +193,19 @@ def _entries() -> list[KPI]:
            "Arranged follow-up assessments the person did not attend.", cite="§2.2", section=S),
         _k("follow_up_assessments_cancelled", "follow-up assessments cancelled", "people",
            "Arranged follow-up assessments cancelled because a DIP Conditional Caution was given "
-           "(not on police bail).", cite="Annex A note 3", section=S),
+           "(on police bail or not: note 3 makes no exception).", cite="Annex A note 3", section=S),
         _k("ra_non_compliance_reported", "Required Assessment non-compliance reported", "people",
            "People whose failure to attend or remain at the initial assessment the CJIT reported to the police.",
            "CJIT informs police of non-compliance", "Annex A", S),
+        _k("unwilling_voluntary_assessment", "unwilling to see the drug worker", "people",
+           "People on the voluntary route who were not willing to see the drug worker: no assessment, the case "
+           "stops with the police (counted apart from refused consent).", cite="§4.6.6 Step 1", section=S),
         _k("consent_refused", "refused consent to share the assessment", "people",
            "People who stopped because they refused consent for the CJIT worker to feed back the assessment.",
            cite="Annex A note 1", section=S),
         _k("referred_to_cps", "referred to the CPS", "people",
-           "People the police referred to the CPS for a decision on a DIP Conditional Caution.",
+           "People the police referred to the CPS for a decision on a DIP Conditional Caution: only cases they "
+           "recommend (§4.6.6 Step 2).",
            "Police consult with CPS", "§4.6.6 Step 2", S),
         _k("cps_authorised", "authorised by the CPS", "people",
            "People for whom the CPS authorised a DIP Conditional Caution.", "CPS authorises the DIP CC",
@@ -226,6 +236,12 @@ def _entries() -> list[KPI]:
         _k("non_compliance", "non-compliance reported", "people",
            "People the CJIT reported for not complying with the DIP Condition.",
            "CJIT informs police/CPS of non-compliance", "§6", S),
+        _k("prosecuted_after_non_compliance", "prosecuted after non-compliance", "people",
+           "People reported for non-compliance whom the police and CPS went on to prosecute for the original "
+           "offence (a share the scenario sets).", cite="§2.1", section=C),
+        _k("not_delivered_in_time", "not delivered by the comply-by date (CJIT)", "people",
+           "People whose sessions the CJIT could not deliver by the date named in the caution (reported "
+           "separately, not as non-compliance).", cite="§4.6.6 Step 5", section=C),
         _k("completion_rate", "completion rate", "share",
            "Completions divided by completions plus non-compliance (people still in progress left out).",
            section=C),
@@ -235,7 +251,8 @@ def _entries() -> list[KPI]:
     ]
     for ev, words in NON_COMPLIANCE.items():
         e.append(_k(f"non_compliance_{ev}", f"non-compliance: {words}", "people",
-                    f"People reported for non-compliance whose deciding event was: {words}.", cite="§6", section=C))
+                    f"People reported for non-compliance whose deciding event was: {words}.",
+                    cite="§4.6.6 Step 3" if ev == "not_completed_in_time" else "§6", section=C))
     e += [
         _k("rearrangements", "re-arranged appointments", "appointments",
            "Appointments re-arranged after a missed session or contact.", cite="§6", section=C),
@@ -244,10 +261,11 @@ def _entries() -> list[KPI]:
         _k("onward_referrals", "onward referrals", "people",
            "People referred on to treatment or other services at the review session.", cite="Annex C session 3",
            section=C),
-        _k("group_education_sessions_attended", "education in a group", "people",
-           "People whose education session was a group session.", cite="Annex C session 2", section=C),
-        _k("group_sessions_held", "group education sessions run", "groups",
-           "Group education sessions the CJIT ran (not available for a warm-up window).",
+        _k("group_education_sessions_attended", "second session in a group", "people",
+           "People whose second session (education, or a Two Session Condition's review where the scenario allows) "
+           "was a group session.", cite="§4.6.2, §4.6.3", section=C),
+        _k("group_sessions_held", "group sessions run", "groups",
+           "Group sessions the CJIT ran (not available for a warm-up window).",
            cite="Annex C session 2", section=C),
         _k("voluntary_continuations", "voluntary continuations", "people",
            "People who stayed engaged with the CJIT voluntarily after the follow-up period.",
@@ -262,7 +280,7 @@ def _entries() -> list[KPI]:
            "Mean time from the assessment being required to a CJIT worker starting it, over those assessed.",
            section=W),
         _k("mean_wait_caution_to_first_session_d", "mean wait, caution to first session", "days",
-           "Mean time from the caution to the first DIP Condition session, over those who had one.",
+           "Mean time from the caution to the first DIP Condition session held (a missed appointment is not a session held), over those who had one.",
            cite="§4.6.6 Step 3", section=W),
         _k("p90_wait_caution_to_first_session_d", "90th percentile wait, caution to first session", "days",
            "The wait from caution to first session that 90% of those who had one did not exceed.",
@@ -313,7 +331,7 @@ def first_session_name(days: float) -> str:
 def first_session_kpi(days: float) -> KPI:
     """The derived KPI ``share_first_session_within_{N}d`` (computed by dipsim.experiment.kpis)."""
     return KPI(first_session_name(days), f"share seen within {days:g} days of the caution", "share", None,
-               f"People cautioned whose first session began at most {days:g} days after the caution, divided "
+               f"People cautioned whose first session was held (attended) at most {days:g} days after the caution, divided "
                f"by all cautioned (no first session counts as not within).", "§4.6.6 Step 3", "Waits")
 
 

@@ -8,6 +8,8 @@ only the *world* it runs in differs, and the world answers what the pathway asks
 * a CJIT worker's time (``w.custody_worker_time``, ``w.appointment``), the drug test's
   result (``w.drug_test``) and the follow-up contacts (``w.follow_up_contacts``):
   sub-generators that yield SimPy events in the simulation and return at once in a case;
+  whether the condition was complete by the comply-by date (``w.late``): from the clock in the
+  simulation, as the case states it in a case;
 * the person (``w.people``, columns indexed by ``i``): facts (age, offence, record...),
   pre-drawn answers to the pathway's questions (consents? accepts the caution?) and
   durations; the simulation draws them up front, a case file states them;
@@ -20,6 +22,9 @@ Every decision is a rule of :mod:`dipsim.rules`. When the world is explaining
 with the actions it calls for (``w.act``); the simulation's world does not explain, and
 a test of one local flag is all that costs it. SimPy events are yielded straight through
 to SimPy: no layer between the pathway and the event loop.
+
+From the caution on, the pathway continues in :mod:`dipsim.pathway_delivery` (the sessions, the
+Follow-Up Condition, the comply-by date, the report and what follows), in the same world.
 """
 
 from __future__ import annotations
@@ -28,24 +33,18 @@ from dataclasses import dataclass
 from typing import Any, Generator, Protocol
 
 from . import rules
-from .pathway_record import (CONDITION_CODES, DISPOSALS, EVENT_CODES, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
+from .pathway_delivery import deliver_condition
+from .pathway_record import (CONDITION_CODES, DISPOSALS, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
                              TERMINAL_STATES, VA_OUTCOMES, PersonRecord, codes)
-from .rules.compliance import REVIEW_SESSIONS
 from .rules.eligibility import ADULT_AGE
-from .rules.offences import OFFENCE_NAMES
-from .scenario.schema import OUTCOME_KEYS
-from .time import HOURS_PER_DAY as H
+from .rules.offences import OFFENCE_NAMES, OFFENCES
 
-__all__ = ["PathwaySettings", "World", "pathway", "POLICE_STEPS"]
+__all__ = ["PathwaySettings", "World", "pathway"]
 
 TERMINAL, DISPOSAL, ROUTE = codes(TERMINAL_STATES), codes(DISPOSALS), codes(ROUTES)
 IA, VA, FA, STOP = codes(IA_OUTCOMES), codes(VA_OUTCOMES), codes(FA_OUTCOMES), codes(STOP_REASONS)
-CONDITION, EVENT = codes(CONDITION_CODES), codes(EVENT_CODES)
-ATTENDED = OUTCOME_KEYS.index("attended")
+CONDITION = codes(CONDITION_CODES)
 ARRANGED = FA["arranged"]
-POLICE_STEPS = ("consent_to_share", "attitude", "residence", "offence_suitability", "record_suitability",
-                "police_recommendation")
-"""The names of the police's consideration steps, in :func:`dipsim.rules.police_consideration`'s order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +60,8 @@ class PathwaySettings:
     interval_days: float              # booking gap between one session and the next
     review_min_gap_days: float        # Annex C session 3: at least this long after session 2
     follow_up_max_days: float | None  # the maximum the CPS sets on the Follow-Up Condition (§4.6.4)
+    comply_by_days: float | None = None  # caution to the comply-by date it names (§4.6.6 Step 3); None: not stated
+    group_conditions: tuple[str, ...] | None = None  # whose session 2 may be a group (§4.6.2, §4.6.3); None: not stated
 
 
 class World(Protocol):
@@ -78,7 +79,8 @@ class World(Protocol):
     def drug_test(self, i: int) -> Generator: ...                  # returns the result
     def custody_worker_time(self, i: int, hours: float, activity: str,
                             priority: int) -> Generator: ...       # returns the start, or None if none came
-    def appointment(self, i: int, kind: str, event: str) -> Generator: ...   # returns the start, or None
+    def appointment(self, i: int, kind: str, event: str, group: bool) -> Generator: ...  # the start, or None
+    def late(self, i: int, deadline_h: float | None, own_delay_h: float) -> str | None: ...  # in_time|offender|cjit
     def follow_up_contacts(self, i: int, period: rules.Decision | None) -> Generator: ...  # True/False/None
     def follow_up_assessment(self, i: int) -> None: ...            # hold the arranged one when it falls due
     def voluntary_engagement(self, i: int) -> None: ...            # §4.6.4, beside the pathway
@@ -135,39 +137,50 @@ def pathway(w: World, i: int):
         return not_cautioned(w, i, "exit_no_drug_indication")
 
     consents = p.consents_to_share[i]
+    willing = None  # §4.6.6 Step 1: asked only on the voluntary route
     if route.value == "voluntary_assessment":
-        willing = p.willing_voluntary[i]
-        consents = consents and willing
+        willing = bool(p.willing_voluntary[i])
         if willing:
             yield from voluntary_assessment(w, i)
-        else:
+        else:  # its own outcome, not refused consent: no assessment, nothing to share
             r.va_outcome[i] = VA["unwilling"]
-    r.consent[i] = consents
+    if willing is not False:
+        r.consent[i] = consents
 
-    # Annex A note 1, §4.1, §4.6.6 Steps 1-2: the police's consideration.
+    # Annex A note 1, §4.1, §4.6.6 Steps 1-2, Annex B: the police's consideration, with the profile
+    # assessed or, with no assessment, as far as the police know it (Annex A note 2).
+    profile, source = known_profile(w, i)
+    if profile is not None:
+        r.known_profile[i] = profile
     considered = rules.police_consideration(
+        willing_to_see_worker=willing,
+        drug_use_profile=profile, profile_source=source, exceptional_reason=bool(p.exceptional_reason[i]),
         consents_to_share=bool(consents), test_result=test_result, offence_name=offence,
         previous_convictions=int(p.previous_convictions[i]), recent_similar_offending=bool(p.recent_similar[i]),
         max_previous_convictions=s.max_previous_convictions,
         accepts_responsibility=bool(p.accepts_responsibility[i]), resident_in_area=bool(p.resident[i]),
-        home_cjit_can_deliver=bool(p.home_cjit_can_deliver[i]))
+        home_cjit_can_deliver=bool(p.home_cjit_can_deliver[i]), refers_on_merits=bool(p.refers_on_merits[i]))
     if explain:
-        for name, decision in zip(POLICE_STEPS, considered.steps):
+        for name, decision in zip(considered.names, considered.steps):
             w.step(name, decision)
-    if not considered.referred:
-        r.stop_reason[i] = STOP[_stop_reason(considered.steps[-1])]
+    if not considered.referred:  # §4.6.6 Step 2: only a case the police recommend goes to the CPS
+        r.stop_reason[i] = STOP[considered.stop_reason]
         return not_cautioned(w, i, "alternative_disposal")
 
     # §4.5, §4.6.6 Step 2: the CPS decides.
-    cps = yield from cps_decision(w, i, considered.recommendation)
+    cps_view = None
+    if profile is not None:  # §4.5: the CPS's own view of the profile, and of an exceptional reason
+        cps_view = rules.cps_drug_use_suitability(profile, int(p.previous_convictions[i]), OFFENCES[offence].group,
+                                                  bool(p.exceptional_reason[i] and p.cps_accepts_exceptional_reason[i]),
+                                                  source)
+    cps = yield from cps_decision(w, i, considered.recommendation, cps_view)
     if not cps.value:
         r.stop_reason[i] = STOP["cps_not_authorised"]
         return not_cautioned(w, i, "alternative_disposal")
 
-    # §4.6, Annex B: the condition, from the menu (or as the CPS sets it, §4.5).
-    profile = int(r.assessed_profile[i])
-    chosen = rules.choose_condition(s.menu_policy, profile if profile > 0 else None, ia == "failed",
-                                    int(p.previous_convictions[i]))
+    # §4.6, Annex B: the condition, from the menu (or as the CPS sets it, §4.5), by the profile the
+    # police considered (assessed, or their knowledge of him: Annex A note 2).
+    chosen = rules.choose_condition(s.menu_policy, profile, ia == "failed", int(p.previous_convictions[i]))
     condition = p.cps_condition[i] or chosen.value
     if explain:
         w.condition_step(chosen, condition)
@@ -189,37 +202,11 @@ def pathway(w: World, i: int):
                 w.act("restriction_on_bail_may_apply")
         return not_cautioned(w, i, "declined_prosecution")
 
-    # The caution is administered; the sessions (and any follow-up) follow.
+    # The caution is administered; the sessions, any follow-up, the report and what follows.
     administer_caution(w, i)
-    # §4.6.1-4.6.3, §6, §5, Annex C: the sessions; then §4.6.4: any Follow-Up Condition.
-    complied = yield from deliver_sessions(w, i, condition)
-    if rules.has_follow_up(condition):
-        if complied:
-            complied = yield from follow_up_condition(w, i)
-    elif explain:
-        w.no_follow_up(condition)
-    if complied is None:  # the CJIT could not deliver in this run
-        return
-    # §4.6.6 Steps 5-6: the CJIT reports; the police close the case or respond.
-    yield env.timeout(p.report_h[i])
-    report = rules.cjit_report(complied)
-    r.report_h[i] = env.now
-    closure = rules.police_closure(report.value == "complied")
-    if explain:
-        w.step("cjit_report", report)
-        w.step("police_closure", closure)
-        if closure.value == "prosecution_considered":
-            w.act("prosecution_considered")
-    finish(w, i, "complied_case_closed" if closure.value == "case_closed" else "non_compliance_prosecution",
-           "dip_conditional_caution")
-
-
-def _stop_reason(step: rules.Decision) -> str:
-    if step.rule == "Annex A note 1":
-        return "consent_refused"
-    if step.rule == "§4.1":
-        return "denies_responsibility"
-    return "out_of_area"
+    terminal = yield from deliver_condition(w, i, condition)
+    if terminal is not None:  # None: the CJIT could not deliver in this run
+        finish(w, i, terminal, "dip_conditional_caution")
 
 
 def finish(w: World, i: int, terminal: str, disposal: str | None = None) -> None:
@@ -286,21 +273,34 @@ def voluntary_assessment(w: World, i: int):
     r.assessed_profile[i] = p.profile[i]
 
 
-def cps_decision(w: World, i: int, recommendation: rules.Decision):
+def known_profile(w: World, i: int) -> tuple[int | None, str]:
+    """The Annex B group the police consider and where it comes from: the assessment, or with none
+    the police's knowledge of the individual (Annex A note 2); ``None`` when neither places him."""
+    p, r = w.people, w.records
+    assessed = r.ia_outcome[i] == IA["attended"] or r.va_outcome[i] == VA["held"]
+    profile = int(r.assessed_profile[i])
+    if profile < 0 and p.police_know_profile[i]:
+        profile = int(p.profile[i])
+    return (profile if profile > 0 else None), ("assessment" if assessed else "police_knowledge")
+
+
+def cps_decision(w: World, i: int, recommendation: rules.Decision, drug_use: rules.Decision | None = None):
     """§4.6.6 Step 2: the police refer; the CPS decides after a delay. A decision after release
-    from custody means police bail (§3.1)."""
+    from custody means police bail (§3.1): released with a date to return, when the CPS decision
+    and the caution happen."""
     env, p, r = w.env, w.people, w.records
     r.referral_h[i] = env.now
     r.police_recommended[i] = bool(recommendation.value)
     delay = p.cps_h[i]
     r.police_bail[i] = env.now + delay > r.release_h[i]
+    if r.police_bail[i] == 1:
+        delay = max(delay, r.release_h[i] + p.bail_return_h[i] - env.now)
+    if w.explaining and r.police_bail[i] == 1 and r.fa_outcome[i] == ARRANGED:  # §3.1: held if it falls due
+        w.step("follow_up_assessment", rules.follow_up_assessment(True, False, True))
+        w.act("required_assessment_continues")
     yield env.timeout(delay)
     r.cps_h[i] = env.now
-    if recommendation.value:
-        authorises = p.cps_authorises_if_recommended[i]
-    else:
-        authorises = p.cps_authorises_if_not_recommended[i]
-    decision = rules.cps_decision(recommendation, authorises)
+    decision = rules.cps_decision(recommendation, p.cps_authorises_if_recommended[i], drug_use)
     r.cps_authorised[i] = decision.value
     if w.explaining:
         w.step("cps_decision", decision)
@@ -309,7 +309,7 @@ def cps_decision(w: World, i: int, recommendation: rules.Decision):
 
 def administer_caution(w: World, i: int) -> None:
     """§4.6.6 Step 3, Annex A note 3: the caution is administered; an arranged follow-up
-    assessment is cancelled, unless the person is on police bail (§3.1)."""
+    assessment still pending is cancelled, police bail or not (note 3 makes no exception)."""
     r = w.records
     r.caution_h[i] = w.env.now
     if r.fa_outcome[i] == ARRANGED:
@@ -319,95 +319,3 @@ def administer_caution(w: World, i: int) -> None:
         if w.explaining:
             w.step("follow_up_assessment", kept)
             w.act("cancel_follow_up_assessment" if kept.value == "cancel" else "required_assessment_continues")
-
-
-def deliver_sessions(w: World, i: int, condition: str):
-    """§4.6.1-4.6.3, §5, §6, Annex C: the condition's sessions in order. Returns True if he
-    attended them all, False on non-compliance, None if the CJIT could not deliver in this run."""
-    env, p, r, s = w.env, w.people, w.records, w.settings
-    explain = w.explaining
-    plan = rules.sessions(condition)
-    max_r = s.max_rearrangements
-    events = p.session_events[i].tolist()
-    session_h = (r.session1_h, r.session2_h, r.session3_h)
-    slot = 0
-    t_next = env.now + s.lead_days * H
-    for k, kind in enumerate(plan):
-        if explain and k == 2:
-            w.review_gap()  # Annex C session 3: a recommended gap after session 2
-        rearranged = 0
-        while True:
-            if env.now < t_next:
-                yield env.timeout(t_next - env.now)
-            listed = slot < len(events)
-            code = events[slot] if listed else ATTENDED
-            event = OUTCOME_KEYS[code]
-            slot += 1
-            r.log_session_event(i, code)
-            start = yield from w.appointment(i, kind, event)
-            if start is None:
-                yield w.never
-                return None
-            if k < 3:
-                session_h[k][i] = start
-            outcome = rules.session_event(event, rearranged, max_r)
-            if explain:
-                w.session_step(k + 1, len(plan), kind, event, outcome, listed)
-            if outcome.value == "attended":
-                break
-            if outcome.value == "rearrange":  # §6: re-arranged in writing, with a warning
-                rearranged += 1
-                r.rearrangements[i] += 1
-                if explain:
-                    w.act("reschedule_session")
-                t_next = env.now + s.interval_days * H
-                continue
-            r.non_compliance_event[i] = EVENT[event]
-            if explain:
-                w.unused_events(events[slot:], "after the non-compliance")
-            return False
-        r.sessions_attended[i] += 1
-        dir_ = rules.dir_required(kind)  # §5: a DIR after a triage assessment
-        if dir_.value:
-            r.dir_completed[i] = True
-            w.complete_dir(i, "community")  # the worker's time (dipsim.model.workload)
-            if explain:
-                w.step("dir", dir_)
-                w.act("complete_dir")
-        gap = s.interval_days
-        if kind == "education":
-            gap = max(gap, s.review_min_gap_days)
-        t_next = env.now + gap * H
-        if kind in REVIEW_SESSIONS:  # Annex C session 3, Annex B: onward referral
-            referral = rules.onward_referral(p.profile[i] or None, True, p.accepts_onward_referral[i])
-            r.onward_referral[i] = referral.value
-            if referral.value:
-                w.onward_referral(i)  # joins the CJIT caseload (dipsim.model.workload)
-            if explain:
-                w.step("onward_referral", referral)
-                if referral.value:
-                    w.act("refer_onward")
-    if explain:
-        w.unused_events(events[slot:], "after the last session of the plan")
-    return True
-
-
-def follow_up_condition(w: World, i: int):
-    """§4.6.4: contacts for the period the worker assesses, within the CPS maximum; then perhaps
-    voluntary engagement, which has no bearing on compliance."""
-    p, r, s = w.people, w.records, w.settings
-    period = None
-    if s.follow_up_max_days is not None:  # always in a simulation; a case file may not say
-        period = rules.follow_up_period(s.follow_up_max_days, p.follow_up_need_days[i])
-        if w.explaining:
-            w.step("follow_up_period", period)
-    complied = yield from w.follow_up_contacts(i, period)
-    if complied is None:  # the CJIT could not deliver in this run
-        return None
-    outcome = rules.follow_up_outcome(complied)
-    if w.explaining:
-        w.step("follow_up", outcome)
-    if complied and p.continues_voluntarily[i]:
-        r.voluntary_continuation[i] = True
-        w.voluntary_engagement(i)
-    return outcome.value

@@ -13,7 +13,11 @@ What a case states that a simulation draws or times:
 * a follow-up assessment arranged, the assessed drug-use profile and police bail, as facts
   on the record from the start (the CPS decides after release exactly when on police bail);
 * the session events in order (unlisted sessions count as attended), the follow-up as
-  complied or not, and the CPS's explicit condition if it set one.
+  complied or not, and the CPS's explicit condition if it set one;
+* the judgements the guidance leaves open, when the case states them: whether the worker warned
+  rather than reported an intoxicated or unacceptable appointment (§6), whether session 2 was a
+  group (§4.6.2, §4.6.3), whether the review found further need (Annex B), whether the police
+  prosecuted after non-compliance (§2.1), and the comply-by date (§4.6.6 Step 3).
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .casefile import WARNED
 from .pathway import ARRANGED, PathwaySettings, pathway
 from .pathway_record import CONDITION_CODES, DISPOSALS, NOT_SET, TERMINAL_STATES, PersonRecord
 from .rules import review_gap_ok
 from .rules.base import Decision
-from .rules.menu import CONDITION_SECTION
+from .rules.menu import CONDITION_SECTION, CONDITIONS
 from .rules.offences import OFFENCE_NAMES
 from .scenario.schema import OUTCOME_KEYS
 
@@ -50,7 +55,8 @@ SESSION_LABELS = {
     "education": "information and education",
     "review": "individual review / referral",
 }
-OUTCOME_OF_TERMINAL = {"complied_case_closed": "complied", "non_compliance_prosecution": "non_compliance_reported"}
+OUTCOME_OF_TERMINAL = {"complied_case_closed": "complied", "non_compliance_reported": "non_compliance_reported",
+                       "not_delivered_in_time": "not_delivered_in_time"}
 
 
 class PaperClock:
@@ -84,7 +90,9 @@ class CaseWorld:
             intensive=area["intensive"], country=area["country"], menu_policy=menu_policy,
             max_previous_convictions=max_previous_convictions, max_rearrangements=max_rearrangements,
             lead_days=0.0, interval_days=0.0, review_min_gap_days=0.0,
-            follow_up_max_days=None if max_days is None else float(max_days))
+            follow_up_max_days=None if max_days is None else float(max_days),
+            comply_by_days=None if ev["comply_by_days"] is None else float(ev["comply_by_days"]),
+            group_conditions=None if ev["group_session"] is None else CONDITIONS if ev["group_session"] else ())
         profile = off["drug_use_profile"]
         one = {  # the person's facts and answers: columns of one
             "age": off["age"], "offence": OFFENCE_NAMES.index(off["offence"]), "admits": off["admits_offence"],
@@ -96,19 +104,25 @@ class CaseWorld:
             "inspector_authorises": ev["inspector_authorises"], "result_without_test": ev["drug_test"],
             "attends_initial_assessment": ev["attends_initial_assessment"],
             "needs_follow_up_assessment": False,  # an arranged one is on the record from the start
-            "willing_voluntary": True,  # unwillingness is a refusal of consent (consents_to_share)
+            "willing_voluntary": ev["willing_to_see_worker"],  # §4.6.6 Step 1, on the voluntary route
             "consents_to_share": ev["consents_to_share"],
             "cps_authorises_if_recommended": ev["cps_authorises"],
-            "cps_authorises_if_not_recommended": ev["cps_authorises"],
+            "refers_on_merits": ev["police_refer_on_merits"], "exceptional_reason": ev["exceptional_reason"],
+            "cps_accepts_exceptional_reason": True,  # the CPS sees the reason the police see
+            "police_know_profile": True,  # a profile the case states is known (Annex A note 2)
             "cps_condition": ev["cps_condition"], "accepts_caution": ev["accepts_caution"],
             "accepts_onward_referral": ev["accepts_onward_referral"], "continues_voluntarily": False,
+            "onward_referral_indicated": ev["onward_referral_indicated"],
+            "police_prosecute": ev["police_prosecute"],
             "follow_up_need_days": None if max_days is None else float(max_days if need_days is None else need_days),
             # Durations: no time passes, except that police bail is a CPS decision after release (§3.1).
             "custody_h": 0.0, "ia_h": 0.0, "no_show_h": 0.0, "fa_delay_h": 0.0, "report_h": 0.0,
-            "cps_h": 1.0 if ev["police_bail"] else 0.0,
+            "cps_h": 1.0 if ev["police_bail"] else 0.0, "bail_return_h": 0.0,
         }
         self.people = SimpleNamespace(**{k: [v] for k, v in one.items()})
-        self.people.session_events = np.array([[OUTCOME_KEYS.index(e) for e in ev["sessions"]]], dtype=np.int64)
+        events = [e.removesuffix(WARNED) for e in ev["sessions"]]
+        self.people.session_events = np.array([[OUTCOME_KEYS.index(e) for e in events]], dtype=np.int64)
+        self.people.session_warned = np.array([[e.endswith(WARNED) for e in ev["sessions"]]], dtype=bool)
         r = self.records = PersonRecord(1, long_logs=True)
         if ev["follow_up_assessment_arranged"]:
             r.fa_outcome[0] = ARRANGED
@@ -152,8 +166,13 @@ class CaseWorld:
         held = not (activity == "initial_assessment" and self.events["attends_initial_assessment"] is None)
         return _immediately(self.env.now if held else None)
 
-    def appointment(self, i: int, kind: str, event: str):
+    def appointment(self, i: int, kind: str, event: str, group: bool):
         return _immediately(self.env.now)
+
+    def late(self, i: int, deadline_h: float | None, own_delay_h: float) -> str | None:
+        """Whether he completed by the comply-by date, as the case states it (no dates are kept)."""
+        stated = self.events["comply_by"] or ("in_time" if self.events["comply_by_days"] is not None else None)
+        return {"late_own_failure": "offender", "late_cjit": "cjit"}.get(stated, stated)
 
     def follow_up_contacts(self, i: int, period: Decision | None):
         return _immediately(self.events["follow_up"] != "not_complied")

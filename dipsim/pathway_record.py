@@ -14,7 +14,7 @@ from .rules.menu import CONDITIONS
 from .scenario.schema import OUTCOME_KEYS, POSITIVE_FOR
 
 TERMINAL_STATES = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
-                   "complied_case_closed", "non_compliance_prosecution", "in_progress")
+                   "complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress")
 DISPOSALS = ("pending", "not_eligible", "exit_no_drug_indication", "alternative_disposal",
              "declined_prosecution", "dip_conditional_caution")
 TEST_RESULTS = ("not_tested", "positive", "negative", "refused")
@@ -24,8 +24,13 @@ IA_OUTCOMES = ("not_required", "attended", "failed", "missed_no_worker")
 VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
 FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
 CONDITION_CODES = ("none",) + CONDITIONS
-EVENT_CODES = ("none",) + OUTCOME_KEYS
-STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised")
+EVENT_CODES = ("none",) + OUTCOME_KEYS + ("not_completed_in_time",)
+"""What decided a non-compliance: an appointment's event, or not completing by the comply-by date (§4.6.6 Step 3)."""
+STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised",
+                "unwilling_voluntary_assessment", "not_recommended_offence", "not_recommended_record",
+                "not_recommended_drug_use")
+"""Why a case stops before the caution: the police consideration's reasons
+(:data:`dipsim.rules.pathway.STOP_REASONS`) and the CPS's refusal; codes of old reasons kept."""
 
 CATEGORIES = {
     "terminal_state": TERMINAL_STATES, "disposal": DISPOSALS, "test_result": TEST_RESULTS,
@@ -38,7 +43,7 @@ TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_
          "report_h", "end_h")
 FLAGS = ("consent", "police_recommended", "cps_authorised", "police_bail", "accepted", "session2_group",
          "dir_completed", "onward_referral", "voluntary_continuation", "ra_non_compliance_reported",
-         "restriction_on_bail")
+         "restriction_on_bail", "prosecuted", "completed_in_time")
 COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
 NOT_SET = -1
 
@@ -64,6 +69,7 @@ class PersonRecord:
         for name in COUNTS:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
+        self.known_profile = np.full(n, NOT_SET, np.int8)  # the Annex B group the police considered
         # One base-8 digit per appointment: an int64 holds 21 digits; a longer log (many
         # re-arrangements allowed) uses Python ints, which never overflow.
         self.session_log = np.zeros(n, object if long_logs else np.int64)

@@ -3,7 +3,9 @@
 Each stream is spawned from ``(scenario seed, replication, stream name)`` so
 that two policies or two capacities simulated with the same seed see the same
 draws for every activity they share (common random numbers). Adding a stream
-never shifts another one.
+never shifts another one. Draws a person may or may not need, in a number a policy
+sets (appointment outcomes), come from :class:`Blocks`: one block of a stream per
+person, so no lever can shift another person's draws, nor the start of his own.
 
 >>> a = Streams(42, 0).get("arrivals.shoplifting").random()
 >>> b = Streams(42, 0).get("arrivals.shoplifting").random()
@@ -18,6 +20,10 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+
+BLOCK_DRAWS = 1 << 20
+"""Draws in one block of a :class:`Blocks` stream: far more than one person's appointments
+(at most 11,011 under the schema's bounds) or one group meeting's length (a few) can use."""
 
 
 def stream_key(name: str) -> int:
@@ -35,6 +41,11 @@ class Streams:
         self.replication = int(replication)
         self._cache: dict[str, np.random.Generator] = {}
 
+    def blocks(self, name: str, size: int = BLOCK_DRAWS) -> "Blocks":
+        """Activity ``name``'s stream cut into blocks of ``size`` draws (:class:`Blocks`), one per
+        person or meeting. A name is used either this way or through :meth:`get`, not both."""
+        return Blocks(self.get(name), size)
+
     def get(self, name: str) -> np.random.Generator:
         """The generator for activity ``name`` (created once, then reused)."""
         gen = self._cache.get(name)
@@ -45,3 +56,40 @@ class Streams:
             gen = np.random.Generator(np.random.PCG64(seq))
             self._cache[name] = gen
         return gen
+
+
+class Blocks:
+    """A stream cut into blocks of ``size`` draws, one block per person or per meeting.
+
+    Block ``k`` is the stream from its ``k * size``-th 64-bit draw on, so what a person (or
+    a group meeting) draws does not depend on how many draws anyone else used, nor on how
+    many he uses himself: the first ``m`` draws of a block are the same whether 3 or 3,000
+    are taken. A lever that changes how many appointments a person may have (re-arrangements,
+    the contact interval) therefore leaves everyone's outcomes where they were. Reaching a
+    block is a jump (PCG64's ``advance``, a few microseconds), so blocks are drawn only for
+    the people who get that far.
+
+    ``gen`` is the stream (a PCG64 generator; its own position is left alone): block 0 starts
+    where it stands. A caller must take fewer than ``size`` draws from one block.
+
+    >>> blocks = Blocks(Streams(42, 0).get("compliance.sessions"))
+    >>> a = blocks.at(7).random(3)
+    >>> b = blocks.at(7).random(30)
+    >>> bool((a == b[:3]).all()), bool(blocks.at(8).random() == a[0])
+    (True, False)
+    """
+
+    def __init__(self, gen: np.random.Generator, size: int = BLOCK_DRAWS):
+        self.size = int(size)
+        self._start = gen.bit_generator.state
+        self._bits = np.random.PCG64(0)
+        self._bits.state = self._start
+        self._gen = np.random.Generator(self._bits)
+
+    def at(self, k: int) -> np.random.Generator:
+        """A generator at the start of block ``k`` (the same object each time: use it before
+        asking for another block)."""
+        bits = self._bits
+        bits.state = self._start
+        bits.advance(k * self.size)
+        return self._gen

@@ -162,6 +162,7 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
         k[f"follow_up_assessments_{o}"] = tally("fa_outcome", o)
     k["ra_non_compliance_reported"] = tally.true("ra_non_compliance_reported")
     k["consent_refused"] = tally("stop_reason", "consent_refused")
+    k["unwilling_voluntary_assessment"] = tally("stop_reason", "unwilling_voluntary_assessment")
     k["referred_to_cps"] = int(p["referral_h"].notna().sum())
     k["cps_authorised"] = tally.true("cps_authorised")
     k["police_bail"] = tally.true("police_bail")
@@ -175,7 +176,9 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
     k["declined"] = tally("terminal_state", "declined_prosecution")
     k["restriction_on_bail_may_apply"] = tally.true("restriction_on_bail")
     k["complied"] = k["terminal_complied_case_closed"]
-    k["non_compliance"] = k["terminal_non_compliance_prosecution"]
+    k["non_compliance"] = k["terminal_non_compliance_reported"]
+    k["prosecuted_after_non_compliance"] = tally.true("prosecuted")
+    k["not_delivered_in_time"] = k["terminal_not_delivered_in_time"]
     k["completion_rate"] = _share(k["complied"], k["complied"] + k["non_compliance"])
     k["prosecutions_considered"] = k["declined"] + k["non_compliance"]
     for e in p["non_compliance_event"].cat.categories:

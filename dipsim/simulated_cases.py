@@ -16,7 +16,9 @@ import pandas as pd
 from .scenario import Scenario
 
 OFFERED = ("dip_conditional_caution", "declined_prosecution")
-OUTCOMES = {"complied_case_closed": "complied", "non_compliance_prosecution": "non_compliance_reported"}
+OUTCOMES = {"complied_case_closed": "complied", "non_compliance_reported": "non_compliance_reported",
+            "not_delivered_in_time": "not_delivered_in_time"}
+WARNABLE = ("intoxicated", "unacceptable_behaviour")
 
 
 def _flag(v) -> bool | None:
@@ -26,11 +28,20 @@ def _flag(v) -> bool | None:
 def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
     """A case dict (the ``dipsim case`` format) for one row of a run's people table."""
     ia = {"attended": True, "failed": False}.get(str(row["ia_outcome"]))
-    profile = row["assessed_profile"]
+    profile = row["known_profile"]  # assessed, or known to the police (Annex A note 2)
+    recommended = bool(_flag(row["police_recommended"]))
+    record_ok = (not row["recent_similar_offending"]
+                 and int(row["previous_convictions"]) <= scenario.decisions.max_previous_convictions)
     sessions = [e for e in str(row["session_events"]).split(",") if e]
+    # §6: an intoxicated / unacceptable appointment followed by another was warned and re-arranged
+    sessions = [e + "_warned" if e in WARNABLE and k < len(sessions) - 1 else e for k, e in enumerate(sessions)]
+    in_time = _flag(row["completed_in_time"])
+    comply_by = None if in_time is None else "in_time" if in_time else \
+        "late_cjit" if row["terminal_state"] == "not_delivered_in_time" else "late_own_failure"
     follow_up = None
     if not (isinstance(row["follow_up_end_h"], float) and math.isnan(row["follow_up_end_h"])):
-        follow_up = "complied" if row["terminal_state"] == "complied_case_closed" else "not_complied"
+        failed = row["terminal_state"] == "non_compliance_reported" and row["non_compliance_event"] != "not_completed_in_time"
+        follow_up = "not_complied" if failed else "complied"
     consent = _flag(row["consent"])
     return {
         "area": {"intensive": scenario.area.intensive, "country": scenario.area.country},
@@ -50,11 +61,19 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "attends_initial_assessment": ia,
             "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
             "consents_to_share": True if consent is None else consent,
+            "willing_to_see_worker": str(row["va_outcome"]) != "unwilling",
             "police_bail": bool(_flag(row["police_bail"])),
+            "police_refer_on_merits": recommended and not record_ok,
+            "exceptional_reason": recommended and profile is not pd.NA and int(profile) == 4
+                                  and int(row["previous_convictions"]) > 0,
             "cps_authorises": _flag(row["cps_authorised"]),
             "accepts_caution": True if _flag(row["accepted"]) is None else bool(row["accepted"]),
             "sessions": sessions,
             "follow_up": follow_up,
+            "onward_referral_indicated": _flag(row["onward_referral"]) or None,
+            "comply_by": comply_by,
+            "comply_by_days": None if comply_by is None else round(scenario.sessions.comply_by_days),
+            "police_prosecute": _flag(row["prosecuted"]),
         },
     }
 

@@ -196,18 +196,47 @@ class TestPoliceAndCps:
         r = run({"known_drug_misuser": True, "resident_in_area": False, "home_cjit_can_deliver": True})
         assert r.disposal == "dip_conditional_caution"
 
-    def test_serious_offence_cps_follows_police(self):
+    def test_local_prosecution_policy_stops_at_the_police(self):
+        # §4.6.6 Step 2: "If the Police consider a DIP CC may be appropriate, they will seek CPS
+        # authorisation." A case they do not recommend never reaches the CPS.
         r = run({"offence": "burglary", "known_drug_misuser": True})
         assert r.disposal == "alternative_disposal"
-        assert step(r, "police_recommendation")["rule"] == "§4.1"
-        assert r.steps[-1]["step"] == "cps_decision" and r.steps[-1]["rule"] == "Annex A"
+        assert step(r, "police_recommendation")["rule"] == "§2.1"  # the area's local policy, not §4.1
+        assert r.steps[-1]["step"] == "police_recommendation" and "cps_decision" not in steps(r)
+        # ... whatever the case file says the CPS would have done
+        assert "cps_decision" not in steps(run({"offence": "burglary", "known_drug_misuser": True},
+                                               {"cps_authorises": True}))
 
-    def test_cps_authorises_on_the_merits(self):
-        r = run({"offence": "burglary", "known_drug_misuser": True, "drug_use_profile": 4},
-                {"cps_authorises": True})
+    def test_unwilling_voluntary_assessment_is_its_own_outcome(self):
+        # §4.6.6 Step 1: the police ask "whether he is willing to see the drug worker" - and, separately,
+        # for consent to share: unwilling is not refused consent.
+        r = run({"known_drug_misuser": True}, {"willing_to_see_worker": False}, area={"intensive": False})
+        assert r.disposal == "alternative_disposal"
+        assert r.steps[-1]["step"] == "voluntary_assessment" and r.steps[-1]["rule"] == "§4.6.6 Step 1"
+        assert "consent_to_share" not in steps(r) and "unwilling" in r.steps[-1]["detail"]
+
+    def test_police_refer_on_the_merits(self):
+        # §4.1: previous convictions are "not necessarily a bar ... each case should be considered on its own
+        # merits"; the police may refer despite the record; the CPS then decides.
+        off = {"known_drug_misuser": True, "previous_convictions": 7}
+        assert run(off).disposal == "alternative_disposal"
+        r = run(off, {"police_refer_on_merits": True})
         assert r.disposal == "dip_conditional_caution"
-        assert "merits" in step(r, "cps_decision")["detail"]
-        assert r.condition == "three_session_follow_up"
+        assert step(r, "police_recommendation")["rule"] == "§4.1" and "merits" in step(r, "police_recommendation")["detail"]
+        refused = run(off, {"police_refer_on_merits": True, "cps_authorises": False})
+        assert refused.disposal == "alternative_disposal"
+        assert refused.steps[-1]["step"] == "cps_decision" and refused.steps[-1]["rule"] == "§4.5"
+
+    def test_group_4_needs_an_exceptional_reason(self):
+        # Annex B group 4: "if they have a previous record, the current offence would be relatively minor and
+        # there would probably be an exceptional reason for police / CPS believing that the caution would be
+        # in the public interest."
+        off = {"known_drug_misuser": True, "drug_use_profile": 4, "previous_convictions": 2}
+        r = run(off)
+        assert r.disposal == "alternative_disposal"
+        assert step(r, "drug_use_suitability")["rule"] == "Annex B profile 4"
+        r = run(off, {"exceptional_reason": True})
+        assert r.disposal == "dip_conditional_caution" and r.condition == "three_session_follow_up"
 
     def test_cps_declines(self):
         r = run({"known_drug_misuser": True}, {"cps_authorises": False, "follow_up_assessment_arranged": True})
@@ -298,10 +327,13 @@ class TestFollowUpAssessment:
         # cancelled after the offer is accepted and before the sessions
         assert steps(r).index("offer") < steps(r).index("follow_up_assessment") < steps(r).index("session_1")
 
-    def test_police_bail_keeps_it(self):
+    def test_police_bail_keeps_it_until_the_caution(self):
+        # §3.1: on police bail awaiting the CPS "the Required Assessment process should continue as normal";
+        # Annex A note 3: once the caution is administered the follow-up is cancelled (no exception for bail).
         r = run({}, {**POSITIVE_ATTENDED, "follow_up_assessment_arranged": True, "police_bail": True})
-        assert step(r, "follow_up_assessment")["rule"] == "§3.1"
-        assert r.actions == ["required_assessment_continues", "complete_dir"]
+        fa = [s for s in r.steps if s["step"] == "follow_up_assessment"]
+        assert [s["rule"] for s in fa] == ["§3.1", "Annex A note 3"]
+        assert r.actions == ["cancel_follow_up_assessment", "required_assessment_continues", "complete_dir"]
 
     def test_none_arranged_no_step(self):
         assert "follow_up_assessment" not in steps(run({}, POSITIVE_ATTENDED))
@@ -356,7 +388,9 @@ class TestSessions:
         assert r.outcome == "non_compliance_reported"
         assert r.actions == ["complete_dir", "prosecution_considered"]
         s2 = step(r, "session_2")
-        assert s2["rule"] == "§6" and event.replace("_", " ") in s2["detail"]
+        # Annex C session 1: "Offender intoxicated may constitute a breach"; the rest §6
+        assert s2["rule"] == ("Annex C session 1" if event == "intoxicated" else "§6")
+        assert event.replace("_", " ") in s2["detail"]
         assert "session_3" not in steps(r) and "review_gap" not in steps(r)
         assert step(r, "unused_session_events")["detail"].startswith("1 session event")
         assert step(r, "police_closure")["rule"] == "§4.6.6 Step 6"

@@ -22,7 +22,9 @@ VARIANTS = [
                          "compliance.max_rearrangements": 2, "cjit.custody.workers": 1,
                          "cjit.out_of_hours.arrangement": "none"}),
     ("urban_intensive", {"decisions.menu_policy": "three_sessions_for_all", "assessment.custody_hours": 2.0,
-                         "decisions.cps_authorises_if_not_recommended": 0.5}),
+                         "decisions.refer_on_merits": 0.5}),
+    ("urban_intensive", {"sessions.comply_by_days": 12, "sessions.group.conditions": ["two_session", "three_session"],
+                         "compliance.worker_warns_intoxicated": 1.0, "compliance.worker_warns_behaviour": 0.5}),
 ]
 
 
@@ -59,12 +61,12 @@ def test_every_terminal_state_is_exercised_by_the_agreement_test():
         scenario = replace(load_scenario(name), overrides) if overrides else load_scenario(name)
         seen |= set(run(scenario, days=150).people["terminal_state"].astype(str))
     assert seen >= {"not_eligible", "exit_no_drug_indication", "alternative_disposal", "declined_prosecution",
-                    "complied_case_closed", "non_compliance_prosecution"}
+                    "complied_case_closed", "non_compliance_reported", "not_delivered_in_time"}
 
 
 SHARED_RECORD = ("route", "ia_outcome", "consent", "stop_reason", "police_recommended", "cps_authorised", "condition",
                  "accepted", "restriction_on_bail", "sessions_attended", "dir_completed", "ra_non_compliance_reported",
-                 "disposal", "terminal_state")
+                 "disposal", "terminal_state", "completed_in_time", "prosecuted")
 """Columns of the record that the case's walk writes as the simulation's did (times, follow-up
 contacts and onward referral rest on things a case file does not carry)."""
 
@@ -80,7 +82,7 @@ def _value(record, column):
 
 def test_explaining_a_simulated_person_writes_his_simulated_record():
     scenario = load_scenario("urban_intensive")
-    people = run(scenario, days=150).people
+    people = run(scenario, days=400).people  # only police-recommended cases reach the CPS (§4.6.6 Step 2)
     sample = _sample(people)
     sample = sample[sample["terminal_state"] != "in_progress"]
     d = scenario.decisions

@@ -132,8 +132,10 @@ def test_capacity_with_rota_alternatives_and_a_derived_kpi(default_scenario):
     variants = {"weekdays": {}, "seven_days": {"cjit.community.shifts": [
         {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": 9, "end": 17}]}}
     res = capacity(default_scenario, {"cjit.community.workers": [1, 2]},
-                   ["share_first_session_within_3d>=0.8"], 3, variants=variants, days=DAYS, meaning="mean",
-                   **SERIAL)
+                   ["share_first_session_within_3d>=0.6"], 6, variants=variants, days=2 * DAYS, meaning="mean",
+                   **SERIAL)  # 60 days: with only police-recommended referrals, 30 held too few cautions;
+    # a session held within 3 days (missed first appointments do not count): seven days ~0.77 +- 0.09 a year,
+    # weekdays only ~0.59, so 6 replications put the seven-day rota's lower bound clear of 0.6 and not the other
     assert "share_first_session_within_3d" in res.sweep.results.columns
     # custody: 2 workers x 76 h a week; community: 1 or 2 workers x 40 h (weekdays) or 56 h (seven days)
     assert sorted(res.levels["staff_hours_per_week"]) == [152 + 40, 152 + 56, 152 + 80, 152 + 112]

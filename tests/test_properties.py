@@ -33,7 +33,7 @@ from dipsim.model.core import DRAIN_DAYS
 from dipsim.model.records import TERMINAL_STATES
 from dipsim.results import run
 from dipsim.rules.menu import SESSION_PLANS, has_follow_up
-from dipsim.rules.offences import OFFENCES, SERIOUS
+from dipsim.rules.offences import LOCAL_PROSECUTION_POLICY, OFFENCES
 from dipsim.scenario import from_dict, to_dict
 from dipsim.scenario.distributions import Dist
 from dipsim.scenario.loader import CHOICES, MAPPING_KEYS
@@ -143,6 +143,7 @@ OVERRIDES: dict[str, st.SearchStrategy] = {
        for pool in ("custody", "community")},
     **{f"cjit.other_work.{name}.per_week": st.floats(0.0, 5.0) for name in OTHER_WORK_POOL},
     "cjit.caseload.contact_interval_days": st.floats(1.0, 28.0),
+    "sessions.group.conditions": st.lists(st.sampled_from(["two_session", "three_session"]), unique=True, max_size=2),
     **{key: LIKELY for key in (
         "people.admits_offence", "people.sufficient_evidence", "people.accepts_responsibility", "people.resident_in_area",
         "decisions.consent_to_share", "decisions.cps_authorises_if_recommended", "decisions.accepts_caution",
@@ -290,8 +291,8 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     assert p["terminal_state"].notna().all() and set(terminal) <= set(TERMINAL_STATES)
     assert sum(k[f"terminal_{s}"] for s in TERMINAL_STATES) == n
     assert sum(v for key, v in k.items() if key.startswith("disposal_")) == n
-    expected = {"complied_case_closed": "dip_conditional_caution", "non_compliance_prosecution": "dip_conditional_caution",
-                "in_progress": "pending"}
+    expected = {"complied_case_closed": "dip_conditional_caution", "non_compliance_reported": "dip_conditional_caution",
+                "not_delivered_in_time": "dip_conditional_caution", "in_progress": "pending"}
     must(p, disposal == np.array([expected.get(t, t) for t in terminal], dtype=object), "disposal agrees with terminal state",
          ("disposal",))
     done = terminal != "in_progress"
@@ -369,8 +370,12 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, fa != "none", ia == "attended", "a follow-up assessment only after an attended IA", ("fa_outcome",))
     iff(p, isset(p["fa_due_h"]), fa != "none", "follow-up due iff arranged", ("fa_outcome", "fa_due_h"))
     iff(p, isset(p["fa_start_h"]), np.isin(fa, ["held", "not_attended"]), "follow-up start iff it happened")
-    implies(p, fa == "cancelled", isset(p["caution_h"]) & false(p["police_bail"]),
-            "follow-up cancelled only by a caution, never on police bail (Annex A note 3, §3.1)", ("police_bail",))
+    # Annex A note 3: cancelled once the caution is administered, on police bail or not; before any caution
+    # (on bail awaiting the CPS, §3.1) it is held as normal if it falls due, and never after the caution.
+    implies(p, fa == "cancelled", isset(p["caution_h"]),
+            "follow-up cancelled only by a caution (Annex A note 3)", ("caution_h",))
+    implies(p, isset(p["fa_start_h"]) & isset(p["caution_h"]), (p["fa_start_h"] < p["caution_h"]).to_numpy(),
+            "no follow-up assessment held after the caution (Annex A note 3)", ("fa_start_h", "caution_h"))
     ordered(p, "ia_start_h", "fa_due_h")
     ordered(p, "fa_due_h", "fa_start_h")
 
@@ -387,6 +392,11 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, isset(ap), (ia == "attended") | (va == "held"), "a profile is known only from an assessment")
     drug = p["drug_use"].cat.codes.to_numpy()
     must(p, ~isset(ap) | (ap.fillna(0).to_numpy() == drug), "the assessment finds the person's own profile")
+    kp = p["known_profile"]
+    implies(p, isset(ap), isset(kp) | ~isset(p["consent"]), "an assessed profile is the one the police consider")
+    must(p, ~isset(kp) | (kp.fillna(0).to_numpy() == drug), "the police know the person's own profile (Annex A note 2)")
+    if sc.assessment.police_know_profile == 0:
+        implies(p, isset(kp), isset(ap), "with no assessment and no police knowledge, no profile (Annex A note 2)")
 
     # Who a worker can see in custody.
     ooh = cj.out_of_hours
@@ -404,16 +414,44 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
 
     # Consent and the police's bars (Annex A note 1, §4.1, §4.6.6 Step 1).
     considered = eligible & np.isin(route, ["required_assessment", "voluntary_assessment"])
-    iff(p, isset(p["consent"]), considered, "consent asked iff eligible with a drug indication", ("consent",))
+    # §4.6.6 Step 1: an unwilling voluntary assessment is its own outcome; consent is not asked then
+    iff(p, isset(p["consent"]), considered & (va != "unwilling"),
+        "consent asked iff eligible with a drug indication and not unwilling to see the worker", ("consent",))
     stop = p["stop_reason"].astype(str).to_numpy()
     consent = true(p["consent"])
     accepts_resp = p["accepts_responsibility"].to_numpy()
     local = p["resident_in_area"].to_numpy() | p["home_cjit_can_deliver"].to_numpy()
+    iff(p, stop == "unwilling_voluntary_assessment", considered & (va == "unwilling"),
+        "unwilling to see the worker stops the case as its own outcome (§4.6.6 Step 1)", ("va_outcome",))
+    assert k["unwilling_voluntary_assessment"] == int((stop == "unwilling_voluntary_assessment").sum())
     iff(p, stop == "consent_refused", false(p["consent"]), "consent refused is a bar")
     iff(p, stop == "denies_responsibility", consent & ~accepts_resp, "denying responsibility is a bar")
     iff(p, stop == "out_of_area", consent & accepts_resp & ~local, "out of area with no home CJIT is a bar")
-    referred = consent & accepts_resp & local
-    iff(p, isset(p["referral_h"]), referred, "referred to the CPS iff past every bar", ("referral_h",))
+    past_bars = consent & accepts_resp & local
+    # §4.6.6 Step 2: "If the Police consider a DIP CC may be appropriate, they will seek CPS authorisation":
+    # only a case the police recommend is referred; the offence (local policy), the record (§4.1, unless they
+    # refer on its merits) and the Annex B profile (group 4 with a record: an exceptional reason) decide.
+    d = sc.decisions
+    offence_ok = ~np.isin(p["offence"].astype(str).to_numpy(), LOCAL_PROSECUTION_POLICY)
+    record_ok = ~p["recent_similar_offending"].to_numpy() & (
+        p["previous_convictions"].to_numpy() <= d.max_previous_convictions)
+    g4_record = (kp.fillna(0).to_numpy() == 4) & (p["previous_convictions"].to_numpy() > 0)
+    referred = isset(p["referral_h"])
+    iff(p, stop == "not_recommended_offence", past_bars & ~offence_ok, "the local prosecution policy stops at the police",
+        ("offence",))
+    implies(p, referred, past_bars & offence_ok, "referred only past every bar and the offence policy", ("referral_h",))
+    implies(p, stop == "not_recommended_record", past_bars & offence_ok & ~record_ok, "record stop only on the record",
+            ("previous_convictions", "recent_similar_offending"))
+    implies(p, stop == "not_recommended_drug_use", past_bars & offence_ok & g4_record,
+            "drug-use stop only for Annex B group 4 with a record", ("known_profile", "previous_convictions"))
+    implies(p, past_bars & offence_ok & record_ok & ~g4_record, referred, "recommended when nothing weighs against")
+    if d.refer_on_merits == 0:
+        iff(p, stop == "not_recommended_record", past_bars & offence_ok & ~record_ok, "no referral on the merits: "
+            "a record that weighs against stops the case", ("previous_convictions", "recent_similar_offending"))
+    if d.exceptional_reason == 0:
+        implies(p, referred, ~g4_record, "no exceptional reason: no Annex B group 4 with a record referred")
+    iff(p, true(p["police_recommended"]), referred, "police recommended iff referred (§4.6.6 Step 2)",
+        ("police_recommended",))
     iff(p, terminal == "alternative_disposal", stop != "none", "alternative disposal iff a stop reason", ("stop_reason",))
     assert k["consent_refused"] == int((stop == "consent_refused").sum())
 
@@ -425,16 +463,10 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
         ordered(p, col, "referral_h")
     bail = isset(p["cps_h"]) & (p["cps_h"] > p["release_h"]).to_numpy()
     iff(p, true(p["police_bail"]), bail, "police bail iff the CPS decides after release", ("cps_h", "release_h"))
-    offence_ok = np.array([OFFENCES[o].group != SERIOUS for o in p["offence"].astype(str)], dtype=bool)
-    record_ok = ~p["recent_similar_offending"].to_numpy() & (
-        p["previous_convictions"].to_numpy() <= sc.decisions.max_previous_convictions)
-    iff(p, true(p["police_recommended"]), referred & offence_ok & record_ok, "police recommend iff offence and record suit (§4.1)",
-        ("offence", "previous_convictions", "recent_similar_offending"))
     iff(p, false(p["cps_authorised"]), stop == "cps_not_authorised", "CPS refusal is the cps_not_authorised stop")
-    d = sc.decisions
-    if d.cps_authorises_if_recommended == 0 and d.cps_authorises_if_not_recommended == 0:
+    if d.cps_authorises_if_recommended == 0:
         assert k["cps_authorised"] == 0
-    if d.cps_authorises_if_recommended == 1 and d.cps_authorises_if_not_recommended == 1:
+    if d.cps_authorises_if_recommended == 1 and (d.cps_accepts_exceptional_reason == 1 or not (referred & g4_record).any()):
         assert k["cps_authorised"] == k["referred_to_cps"]
     assert k["referred_to_cps"] == int(referred.sum()) == k["cps_authorised"] + int(false(p["cps_authorised"]).sum())
 
@@ -450,7 +482,7 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
         "Restriction on Bail iff declined after a positive test in England (§2.2)", ("test_result",))
     cautioned = isset(p["caution_h"])
     iff(p, cautioned, true(p["accepted"]), "cautioned iff accepted", ("caution_h", "accepted"))
-    iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_prosecution", "in_progress"]),
+    iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress"]),
         "cautioned iff the pathway ends after the caution")
     ordered(p, "cps_h", "caution_h")
     policy = d.menu_policy
@@ -485,8 +517,9 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     ordered(p, "session2_h", "session3_h")
     must(p, attended <= plan_len, "no more sessions attended than the plan has", ("condition", "sessions_attended"))
     complied = terminal == "complied_case_closed"
-    noncomp = terminal == "non_compliance_prosecution"
-    implies(p, complied, attended == plan_len, "complied: every session attended", ("condition", "sessions_attended"))
+    noncomp = terminal == "non_compliance_reported"
+    cjit_late = terminal == "not_delivered_in_time"
+    implies(p, complied | cjit_late, attended == plan_len, "complied: every session attended", ("condition", "sessions_attended"))
     for j in (1, 2, 3):
         implies(p, complied & (plan_len >= j), isset(p[f"session{j}_h"]), f"complied: session {j} held")
     event = p["non_compliance_event"].astype(str).to_numpy()
@@ -495,17 +528,28 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
             ("non_compliance_event",))
     iff(p, true(p["dir_completed"]), attended >= 1, "§5: a DIR iff the first (triage) session was attended")
     implies(p, isset(p["onward_referral"]), attended == plan_len, "onward referral only after the review")
-    implies(p, true(p["session2_group"]), three & ses.group.enabled, "group education only as session 2 of three")
+    grouped = np.array([c.removesuffix("_follow_up") in ses.group.conditions for c in condition], dtype=bool)
+    implies(p, true(p["session2_group"]), grouped & ses.group.enabled,
+            "§4.6.2, §4.6.3: a group only as session 2 of a condition the scenario lists")
     fu_cond = np.array([has_follow_up(c) for c in condition], dtype=bool)
     implies(p, isset(p["follow_up_end_h"]), fu_cond & (attended == plan_len), "follow-up only after every session")
     implies(p, p["follow_up_contacts"].to_numpy() > 0, fu_cond, "follow-up contacts only under the Follow-Up Condition")
-    implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | ~done),
+    late = cjit_late | (event == "not_completed_in_time")
+    implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | late | ~done),
             "voluntary engagement only after a completed follow-up")
     for j in (1, 2, 3):
         ordered(p, f"session{j}_h", "follow_up_end_h")
         ordered(p, f"session{j}_h", "report_h")
     ordered(p, "follow_up_end_h", "report_h")
-    iff(p, isset(p["report_h"]), complied | noncomp, "a CJIT report iff the caution ran its course", ("report_h",))
+    iff(p, isset(p["report_h"]), complied | noncomp | cjit_late, "a CJIT report iff the caution ran its course",
+        ("report_h",))
+    # §4.6.6 Steps 3 and 5: the comply-by date; §2.1: prosecution after non-compliance.
+    iff(p, false(p["completed_in_time"]), late, "late iff not completed by the comply-by date", ("completed_in_time",))
+    implies(p, event == "not_completed_in_time", p["rearrangements"].to_numpy() > 0,
+            "late through his own failure only after re-arranged appointments", ("rearrangements",))
+    iff(p, isset(p["prosecuted"]), noncomp, "the police's prosecution decision iff non-compliance reported", ("prosecuted",))
+    if comp.prosecuted_after_non_compliance == 0:
+        assert k["prosecuted_after_non_compliance"] == 0
     must(p, ~isset(p["report_h"]) | (p["report_h"] == p["end_h"]).to_numpy(), "the case ends with the report")
     for col in ("test_h", "ia_start_h", "va_start_h", "referral_h", "cps_h", "caution_h"):
         ordered(p, col, "end_h")
@@ -525,7 +569,7 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     assert k["tests"] == k["tests_positive"] + k["tests_refused"] + int((result == "negative").sum())
     assert k["tests_positive"] == int(positive.sum())
     assert k["cps_authorised"] == k["cautions"] + k["declined"]
-    assert k["cautions"] == k["complied"] + k["non_compliance"] + k["terminal_in_progress"]
+    assert k["cautions"] == k["complied"] + k["non_compliance"] + k["not_delivered_in_time"] + k["terminal_in_progress"]
     assert k["cautions"] == sum(v for key, v in k.items() if key.startswith("condition_"))
     assert k["prosecutions_considered"] == k["declined"] + k["non_compliance"]
     assert k["voluntary_route"] >= k["voluntary_assessments"] + k["va_missed_no_worker"]
@@ -617,7 +661,7 @@ EXTREMES = {
         "people": {"admits_offence": 1.0, "sufficient_evidence": 1.0, "accepts_responsibility": 1.0,
                    "recent_similar_offending": 0.0, "under_18_share": 0.0},
         "decisions": {"menu_policy": "three_sessions_for_all", "consent_to_share": 1.0, "accepts_caution": 1.0,
-                      "cps_authorises_if_not_recommended": 1.0},
+                      "refer_on_merits": 1.0, "exceptional_reason": 1.0, "cps_accepts_exceptional_reason": 1.0},
         "cjit": {"community": {"workers": "unlimited"}},
         "sessions": {"lead_days": 0.0, "interval_days": 1.0, "group": {"enabled": False}},
         "compliance": {"max_rearrangements": 10, "session_outcomes": {

@@ -99,7 +99,10 @@ def test_every_annex_a_branch(cards):
     assert ("initial_assessment", "Annex A note 2") in steps            # not held: police knowledge
     assert ("assessment_route", "§4.6.6 Step 1") in steps               # voluntary assessment
     assert ("assessment_route", "Annex A", "exit_no_drug_indication") in rules
-    assert ("cps_decision", "Annex A", "alternative_disposal") in rules  # CPS does not authorise
+    # §4.5 "the CPS make the final decision": a case the police recommend, refused on the merits
+    assert ("cps_decision", "§4.5", "alternative_disposal") in rules
+    # §4.6.6 Step 2: "If the Police consider a DIP CC may be appropriate, they will seek CPS authorisation"
+    assert ("police_recommendation", "§2.1", "alternative_disposal") in rules  # the local policy: no referral
     assert ("offer", "§4.6.6 Step 3", "declined_prosecution") in rules
     details = {s["detail"] for c in cards for s in c.result.steps if s["step"] == "initial_assessment"}
     assert any(d.startswith("fails") for d in details) and any(d.startswith("attends") for d in details)
@@ -129,14 +132,20 @@ def test_failed_required_assessment_and_police_bail(cards):
     assert any("report_ra_non_compliance" in c.result.actions and c.result.disposal == "dip_conditional_caution"
                for c in cards)
     bail = [c for c in cards if c.case["events"]["police_bail"] and c.case["events"]["follow_up_assessment_arranged"]]
+    # §3.1: on bail awaiting the CPS "the Required Assessment process should continue as normal"; Annex A
+    # note 3: once the caution is administered the follow-up is cancelled - no exception for bail
     assert any(c.result.disposal == "dip_conditional_caution" and "required_assessment_continues" in c.result.actions
-               for c in bail)
+               and "cancel_follow_up_assessment" in c.result.actions for c in bail)
     assert any("cancel_follow_up_assessment" in c.result.actions for c in cards)
 
 
 def test_explicit_cps_condition_and_cps_on_the_merits(cards):
     assert any(s["step"] == "condition" and s["rule"] == "§4.5" for c in cards for s in c.result.steps)
-    assert any("decides on the merits" in s["detail"] for c in cards for s in c.result.steps)
+    assert any(s["step"] == "cps_decision" and s["rule"] == "§4.5" and "on the merits" in s["detail"]
+               for c in cards for s in c.result.steps)
+    # §4.1: "each case should be considered on its own merits": the police refer despite the record
+    assert any(s["step"] == "police_recommendation" and s["rule"] == "§4.1" and "own merits" in s["detail"]
+               for c in cards for s in c.result.steps)
 
 
 def test_under_18_and_no_admission(cards):

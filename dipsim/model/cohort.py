@@ -5,16 +5,20 @@ each hour, scaled by the day-of-week and hour-of-day profiles. Every random
 quantity a person may need later (attendance, consent, durations, the CPS's
 decision) is drawn here too, one uniform per person per activity from that
 activity's own stream, so that a change of policy or capacity leaves every
-other draw as it was (common random numbers).
+other draw as it was (common random numbers). Appointment outcomes, of which a
+person may need none or hundreds depending on the policy, come from his own
+block of their stream (:class:`dipsim.random.Blocks`), drawn when he reaches
+his first appointment: no lever shifts them, for him or anyone else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
-from ..random import Streams
+from ..random import Blocks, Streams
 from ..rules.offences import OFFENCE_GROUPS, OFFENCES
 from ..scenario.schema import OUTCOME_KEYS, Scenario
 from ..time import DAYS_PER_WEEK, HOURS_PER_DAY
@@ -40,8 +44,8 @@ class Cohort:
     home_cjit_can_deliver: np.ndarray
     u: dict[str, np.ndarray]     # per-person uniforms, one stream each
     draws: dict[str, np.ndarray]  # per-person durations (hours) drawn from scenario distributions
-    session_events: np.ndarray   # (n, slots) outcome index into OUTCOME_KEYS
-    contact_events: np.ndarray   # (n, slots) outcome index for follow-up contacts
+    session_events: Appointments  # [i]: person i's appointment outcomes, indices into OUTCOME_KEYS
+    contact_events: Appointments  # [i]: the same for his follow-up contacts
 
 
 class Columns:
@@ -55,8 +59,8 @@ class Columns:
     column of every run (most are read for a few people) costs more than it saves.
     Same names as :class:`Cohort`; each duration draw is also an attribute of its own
     (``custody_h``...), as is each of ``answers`` (the person's answer to each of the
-    pathway's questions). The 2-D event tables stay numpy (a person's row is read when
-    he reaches it).
+    pathway's questions). The appointment outcomes are :class:`Appointments` (a person's
+    row is drawn when he reaches it).
     """
 
     PER_PERSON = ("arrest_h", "offence", "age", "admits", "evidence", "previous_convictions", "recent_similar",
@@ -82,7 +86,8 @@ def _view(a: np.ndarray) -> memoryview:
 
 UNIFORMS = ("inspector", "refusal", "positive", "positive_for", "attends_ia", "willing_voluntary", "follow_up_needed",
             "follow_up_attends", "consent", "cps", "accepts_caution", "onward_referral",
-            "voluntary_continuation")
+            "voluntary_continuation", "refer_on_merits", "exceptional_reason", "cps_exceptional_reason",
+            "police_know_profile", "worker_warns", "prosecuted", "onward_referral_indicated")
 
 
 def arrival_times(scenario: Scenario, streams: Streams, days: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,13 +119,62 @@ def arrival_times(scenario: Scenario, streams: Streams, days: int) -> tuple[np.n
 
 
 def session_slots(scenario: Scenario) -> int:
+    """Most appointments one person can have for his sessions: three, each re-arranged at most
+    ``max_rearrangements`` times."""
     return 3 * (scenario.compliance.max_rearrangements + 1)
 
 
 def contact_slots(scenario: Scenario) -> int:
+    """Most follow-up contact appointments one person can have."""
     fu = scenario.follow_up
     contacts = int(np.ceil(fu.cps_max_days / fu.contact_interval_days)) + 1
     return contacts * (scenario.compliance.max_rearrangements + 1)
+
+
+class Appointments:
+    """Each person's appointment outcomes in order (indices into OUTCOME_KEYS): ``table[i]`` is
+    person ``i``'s ``width`` outcomes, an int array, drawn from block ``i`` of the stream on
+    demand (most people never reach an appointment). The ``k``-th outcome of a person is the
+    same whatever the width, so a policy that allows more or fewer appointments (``width``)
+    changes nobody's outcomes, only how many of them are read. ``shape`` is ``(n, width)``."""
+
+    def __init__(self, blocks: Blocks, cum_p: np.ndarray, n: int, width: int):
+        if width >= blocks.size:  # pragma: no cover - the schema's bounds keep it far below
+            raise ValueError(f"{width} appointments do not fit a block of {blocks.size} draws")
+        self.blocks, self.cum_p, self.n, self.width = blocks, cum_p, n, width
+        self.shape = (n, width)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        if not 0 <= i < self.n:
+            raise IndexError(f"person {i} of {self.n}")
+        return np.searchsorted(self.cum_p, self.blocks.at(i).random(self.width), side="right")
+
+
+DURATIONS = {
+    "test_h": ("testing.hours_after_arrest", 1.0),
+    "custody_h": ("assessment.custody_hours", 1.0),
+    "ia_h": ("assessment.initial_minutes", 1 / 60),
+    "fa_delay_h": ("assessment.follow_up_days", HOURS_PER_DAY),
+    "fa_h": ("assessment.follow_up_minutes", 1 / 60),
+    "cps_h": ("decisions.cps_decision_hours", 1.0),
+    "bail_return_h": ("decisions.police_bail_return_days", HOURS_PER_DAY),
+    "single_session_h": ("sessions.single_session_minutes", 1 / 60),
+    "assessment_education_h": ("sessions.assessment_education_minutes", 1 / 60),
+    "triage_h": ("sessions.triage_minutes", 1 / 60),
+    "education_h": ("sessions.education_minutes", 1 / 60),
+    "review_h": ("sessions.review_minutes", 1 / 60),
+    "no_show_h": ("compliance.no_show_minutes", 1 / 60),
+    "report_h": ("compliance.report_delay_days", HOURS_PER_DAY),
+    "need_h": ("follow_up.assessed_need_days", HOURS_PER_DAY),
+    "contact_h": ("follow_up.contact_minutes", 1 / 60),
+    "voluntary_h": ("follow_up.voluntary_days", HOURS_PER_DAY),
+    "callout_h": ("cjit.out_of_hours.callout_hours", 1.0),
+}
+"""Each per-person duration (hours): the scenario distribution it is drawn from and the scale
+to hours. Each has its own stream, ``durations.<name>``."""
 
 
 def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
@@ -143,34 +197,13 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
     up = u("profile")
     profile = (up[:, None] >= cum[:, :-1]).sum(axis=1).astype(np.int8) if n else np.zeros(0, np.int8)
     known = u("known_misuser") < np.asarray(ppl.known_drug_misuser)[profile]
-    draws = {}
     sc = scenario
-    dur = {
-        "test_h": (sc.testing.hours_after_arrest, 1.0),
-        "custody_h": (sc.assessment.custody_hours, 1.0),
-        "ia_h": (sc.assessment.initial_minutes, 1 / 60),
-        "fa_delay_h": (sc.assessment.follow_up_days, HOURS_PER_DAY),
-        "fa_h": (sc.assessment.follow_up_minutes, 1 / 60),
-        "cps_h": (sc.decisions.cps_decision_hours, 1.0),
-        "single_session_h": (sc.sessions.single_session_minutes, 1 / 60),
-        "assessment_education_h": (sc.sessions.assessment_education_minutes, 1 / 60),
-        "triage_h": (sc.sessions.triage_minutes, 1 / 60),
-        "education_h": (sc.sessions.education_minutes, 1 / 60),
-        "review_h": (sc.sessions.review_minutes, 1 / 60),
-        "no_show_h": (sc.compliance.no_show_minutes, 1 / 60),
-        "report_h": (sc.compliance.report_delay_days, HOURS_PER_DAY),
-        "need_h": (sc.follow_up.assessed_need_days, HOURS_PER_DAY),
-        "contact_h": (sc.follow_up.contact_minutes, 1 / 60),
-        "voluntary_h": (sc.follow_up.voluntary_days, HOURS_PER_DAY),
-        "callout_h": (sc.cjit.out_of_hours.callout_hours, 1.0),
-    }
-    for key, (d, scale) in dur.items():
-        draws[key] = d.sample(streams.get(f"durations.{key}"), n) * scale
+    draws = {key: attrgetter(dotted)(sc).sample(streams.get(f"durations.{key}"), n) * scale
+             for key, (dotted, scale) in DURATIONS.items()}
     outcome_p = np.array([sc.compliance.session_outcomes[k] for k in OUTCOME_KEYS])
     ocum = np.cumsum(outcome_p)[:-1]
-    s_slots, c_slots = session_slots(sc), contact_slots(sc)
-    ses = np.searchsorted(ocum, streams.get("compliance.sessions").random((n, s_slots)), side="right").astype(np.int8)
-    con = np.searchsorted(ocum, streams.get("compliance.contacts").random((n, c_slots)), side="right").astype(np.int8)
+    ses = Appointments(streams.blocks("compliance.sessions"), ocum, n, session_slots(sc))
+    con = Appointments(streams.blocks("compliance.contacts"), ocum, n, contact_slots(sc))
     return Cohort(
         n=n, arrest_h=arrest_h, offence=offence, age=age.astype(np.int16),
         admits=u("admits") < ppl.admits_offence, evidence=u("evidence") < ppl.sufficient_evidence,

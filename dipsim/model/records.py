@@ -86,7 +86,8 @@ class Records(PersonRecord):
         for name in COUNTS:
             cols[name] = getattr(self, name)
         cols["session_events"] = decode_session_logs(self.session_log)
-        ap = self.assessed_profile
-        none = ap <= 0  # NA: not assessed, or assessed a non-user (1 under NA, as pandas fills it)
-        cols["assessed_profile"] = pd.arrays.IntegerArray(np.where(none, np.int8(1), ap).astype(np.int8), none)
+        for name in ("assessed_profile", "known_profile"):  # the second: assessed, or known to the police
+            ap = getattr(self, name)
+            none = ap <= 0  # NA: not assessed, or assessed a non-user (1 under NA, as pandas fills it)
+            cols[name] = pd.arrays.IntegerArray(np.where(none, np.int8(1), ap).astype(np.int8), none)
         return pd.DataFrame(cols)

@@ -14,6 +14,7 @@ import simpy
 
 from .. import rules
 from ..pathway import PathwaySettings
+from ..pathway_delivery import warned_appointments
 from ..pathway_record import EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
@@ -35,7 +36,8 @@ def settings_of(sc: Scenario) -> PathwaySettings:
         max_previous_convictions=sc.decisions.max_previous_convictions,
         max_rearrangements=sc.compliance.max_rearrangements, lead_days=sc.sessions.lead_days,
         interval_days=sc.sessions.interval_days, review_min_gap_days=sc.sessions.review_min_gap_days,
-        follow_up_max_days=sc.follow_up.cps_max_days)
+        follow_up_max_days=sc.follow_up.cps_max_days, comply_by_days=sc.sessions.comply_by_days,
+        group_conditions=tuple(sc.sessions.group.conditions) if sc.sessions.group.enabled else ())
 
 
 def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
@@ -51,12 +53,22 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
         "willing_voluntary": u["willing_voluntary"] < sc.assessment.willing_voluntary,
         "consents_to_share": u["consent"] < d.consent_to_share,
         "cps_authorises_if_recommended": u["cps"] < d.cps_authorises_if_recommended,
-        "cps_authorises_if_not_recommended": u["cps"] < d.cps_authorises_if_not_recommended,
+        "refers_on_merits": u["refer_on_merits"] < d.refer_on_merits,
+        "exceptional_reason": u["exceptional_reason"] < d.exceptional_reason,
+        "cps_accepts_exceptional_reason": u["cps_exceptional_reason"] < d.cps_accepts_exceptional_reason,
+        "police_know_profile": u["police_know_profile"] < sc.assessment.police_know_profile,
         "accepts_caution": u["accepts_caution"] < d.accepts_caution,
         "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
         "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
         "follow_up_need_days": cohort.draws["need_h"] / H,
         "resides_in_england": np.full(n, sc.area.country == "england"),
+        # §6, Annex C session 1: the worker's choice, one draw per person (warns for the commoner breach first)
+        "worker_warns_intoxicated": u["worker_warns"] < sc.compliance.worker_warns_intoxicated,
+        "worker_warns_behaviour": u["worker_warns"] < sc.compliance.worker_warns_behaviour,
+        "police_prosecute": u["prosecuted"] < sc.compliance.prosecuted_after_non_compliance,  # §2.1
+        # Annex C session 3, Annex B: the review finds further need (a non-user: none)
+        "onward_referral_indicated": u["onward_referral_indicated"] < np.asarray(
+            (0.0,) + tuple(sc.sessions.onward_referral_indicated), float)[cohort.profile],
     }
 
 
@@ -76,6 +88,8 @@ class SimulatedArea:
         self.people = Columns(cohort, answers(cohort, scenario))
         self.people.cps_condition = [None] * cohort.n  # the CPS sets no condition other than the menu's
         self.people.result_without_test = NOT_TESTED * cohort.n
+        self.people.session_warned = _Warned(cohort.session_events, self.people.worker_warns_intoxicated,
+                                             self.people.worker_warns_behaviour)
         self.records = records
         self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
         self.spawn = spawn
@@ -85,7 +99,6 @@ class SimulatedArea:
         self.follow_up_cfg = scenario.follow_up
         self.follow_up_attends = scenario.assessment.follow_up_attends
         self.max_rearrangements = scenario.compliance.max_rearrangements
-        self.group_enabled = scenario.sessions.group.enabled
         split = np.cumsum([scenario.testing.positive_for[k] for k in POSITIVE_FOR])[:-1]
         self._positive_for_cut = split.tolist()
 
@@ -123,11 +136,12 @@ class SimulatedArea:
             return None if start is None else start + travel
         return None
 
-    def appointment(self, i: int, kind: str, event: str):
-        """One appointment: 1:1 with a community CJIT worker, or group education (Annex C session 2)."""
+    def appointment(self, i: int, kind: str, event: str, group: bool):
+        """One appointment: 1:1 with a community CJIT worker, or (``group``: the pathway found the second
+        session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time."""
         p = self.people
         attended = event == "attended"
-        if kind == "education" and self.group_enabled:
+        if group:
             mode, start = yield self.groups.join(i)
             if mode == "group":
                 self.records.session2_group[i] = True
@@ -154,7 +168,9 @@ class SimulatedArea:
             if start is None:
                 yield self.never
                 return None
-            outcome = rules.session_event(event, rearranged, self.max_rearrangements).value
+            warns = p.worker_warns_intoxicated[i] if event == "intoxicated" else \
+                event == "unacceptable_behaviour" and p.worker_warns_behaviour[i]  # §6: the worker's choice
+            outcome = rules.session_event(event, rearranged, self.max_rearrangements, bool(warns)).value
             if outcome == "non_compliance":
                 r.non_compliance_event[i] = EVENT[event]
                 r.follow_up_end_h[i] = env.now
@@ -171,6 +187,14 @@ class SimulatedArea:
         r.follow_up_end_h[i] = env.now
         return True
 
+    def late(self, i: int, deadline_h: float, own_delay_h: float) -> str:
+        """Completed by the comply-by date (§4.6.6 Step 3)? ``in_time``; if not, ``offender`` if he would have
+        been in time without his re-arranged appointments, else ``cjit``."""
+        now = self.env.now
+        if now <= deadline_h:
+            return "in_time"
+        return "offender" if now - own_delay_h <= deadline_h else "cjit"
+
     # -- processes beside the pathway -----------------------------------------------------------
     def follow_up_assessment(self, i: int) -> None:
         """Hold the arranged follow-up Required Assessment when it falls due (§2.2)."""
@@ -185,7 +209,7 @@ class SimulatedArea:
         attends = p.u["follow_up_attends"][i] < self.follow_up_attends
         hours = p.fa_h[i] if attends else p.no_show_h[i]
         start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
-        if start is None:
+        if start is None or r.fa_outcome[i] == FA["cancelled"]:  # cautioned while it waited: a late cancellation
             return
         r.fa_start_h[i] = start
         r.fa_outcome[i] = FA["held" if attends else "not_attended"]
@@ -214,3 +238,14 @@ class SimulatedArea:
     def onward_referral(self, i: int) -> None:
         """Annex C session 3: person ``i`` joins the CJIT caseload (care-planned contacts)."""
         self.workload.onward_referral(i)
+
+class _Warned:
+    """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed
+    when he reaches them from his appointment outcomes (drawn on demand: see
+    :class:`dipsim.model.cohort.Appointments`) and his drawn choices for the person."""
+
+    def __init__(self, events, warns_intoxicated, warns_behaviour):
+        self.events, self.wi, self.wb = events, warns_intoxicated, warns_behaviour
+
+    def __getitem__(self, i: int):
+        return warned_appointments(self.events[i][None, :], [self.wi[i]], [self.wb[i]])[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import Decision, memo, memo_recent
-from .offences import LOW_LEVEL_ACQUISITIVE, NON_ACQUISITIVE, POSSESSION, SERIOUS, offence
+from .offences import LOCAL_PROSECUTION_POLICY, LOW_LEVEL_ACQUISITIVE, NON_ACQUISITIVE, POSSESSION, SERIOUS, offence
 
 ADULT_AGE = 18
 
@@ -21,17 +21,34 @@ def statutory_preconditions(age: int, admits_offence: bool, sufficient_evidence:
 
 
 @memo
-def offence_suitability(offence_name: str) -> Decision:
-    """§4.1: possession, low-level acquisitive and non-acquisitive (recreational users) offences."""
+def offence_suitability(offence_name: str,
+                        prosecute_offences: tuple[str, ...] = LOCAL_PROSECUTION_POLICY) -> Decision:
+    """§4.1: simple possession and low-level acquisitive crime "may indicate" suitability; for recreational
+    users' non-acquisitive offences a DIP CC "may be an appropriate disposal". §4.1 names no offence as
+    unsuitable: ``prosecute_offences`` is the area's local policy (a scenario parameter, default
+    :data:`~dipsim.rules.offences.LOCAL_PROSECUTION_POLICY`), checked first and cited as local policy
+    under §2.1's "appropriate and proportionate response"."""
     o = offence(offence_name)
+    if o.name in prosecute_offences:
+        return Decision(False, "§2.1",
+                        f"{o.label}: this area's local policy prefers prosecution, judging a Conditional Caution "
+                        "not an appropriate and proportionate response (§2.1). This is a local policy, not the "
+                        "guidance: §4.1 names no offence as unsuitable")
     if o.group == POSSESSION:
-        return Decision(True, "§4.1", f"{o.label}: arrested for simple possession")
+        return Decision(True, "§4.1", f"{o.label}: arrested for simple possession, a factor that may indicate suitability")
     if o.group == LOW_LEVEL_ACQUISITIVE:
-        return Decision(True, "§4.1", f"{o.label}: low-level acquisitive crime, often linked with drug use")
+        return Decision(True, "§4.1",
+                        f"{o.label}: low-level acquisitive crime, often linked with drug use, a factor that may "
+                        "indicate suitability")
     if o.group == NON_ACQUISITIVE:
-        return Decision(True, "§4.1", f"{o.label}: non-acquisitive offence of the kind committed by 'recreational' users")
+        return Decision(True, "§4.1",
+                        f"{o.label}: a non-acquisitive offence of the kind 'recreational' users are arrested for: "
+                        "a DIP Conditional Caution may be an appropriate disposal")
     assert o.group == SERIOUS
-    return Decision(False, "§4.1", f"{o.label}: not a low-level offence; prosecution is the expected course")
+    return Decision(True, "§4.1",
+                    f"{o.label}: not among the offences §4.1 names as indicating suitability, nor excluded by it "
+                    "(acquisitive crime that may be caused by drug use is to be considered): for the police and "
+                    "CPS to weigh on the merits; not a 'relatively minor' offence in Annex B group 4's sense")
 
 
 @memo_recent(4096)  # a record can run to thousands of convictions: a bounded cache
@@ -43,7 +60,8 @@ def record_suitability(previous_convictions: int, recent_similar_offending: bool
     (a free parameter: the guidance sets no number).
     """
     if recent_similar_offending:
-        return Decision(False, "§4.1", "recent offending of a similar nature: prosecution should be preferred")
+        return Decision(False, "§4.1", "recent offending of a similar nature: likely an indication that prosecution "
+                        "should be preferred (each case on its own merits)")
     if previous_convictions > max_previous_convictions:
         return Decision(False, "§4.1",
                         f"{previous_convictions} previous convictions: more than a limited record "

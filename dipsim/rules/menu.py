@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .base import Decision, memo_recent
+from .base import Decision, memo, memo_recent
 
 ONE_SESSION = "one_session"
 TWO_SESSION = "two_session"
@@ -60,10 +60,11 @@ def _annex_b(profile: int | None, failed_required_assessment: bool, previous_con
     if failed_required_assessment:
         if profile == 1:
             return Decision(ONE_SESSION, "§4.6.3",
-                            "failed a Required Assessment, non-problematic use: One Session Condition")
+                            "failed to attend and remain at a Required Assessment (initial or follow up), "
+                            "non-problematic use: One Session Condition")
         return Decision(TWO_SESSION, "§4.6.3",
-                        "failed to attend and remain at a Required Assessment: One or Two Session Condition; "
-                        "two sessions ask a further element of commitment")
+                        "failed to attend and remain at a Required Assessment (initial or follow up): One or Two "
+                        "Session Condition; two sessions ask a further element of commitment")
     if profile == 1:
         return Decision(ONE_SESSION, "Annex B profile 1",
                         "non-problematic (recreational) use: likely a One Session Condition (§4.6.1)")
@@ -104,7 +105,7 @@ MENU_POLICIES: dict[str, MenuPolicy] = {
     p.name: p
     for p in (
         MenuPolicy("annex_b", "Annex B profiles (1 one session; 2 two; 3 three; 4 three + follow-up); "
-                   "§4.6.3 one or two sessions after a failed Required Assessment; no profile known: one session "
+                   "§4.6.3 one or two sessions after a failed Required Assessment (initial or follow up); no profile known: one session "
                    "for a first offender (§4.6.1), two with previous offending (§4.6.2)", _annex_b),
         MenuPolicy("three_sessions_for_all", "the Three Session Condition for everyone",
                    _fixed(THREE_SESSION, "area policy: the Three Session Condition for everyone")),
@@ -118,9 +119,41 @@ MENU_POLICIES: dict[str, MenuPolicy] = {
 @memo_recent(4096)  # a record can run to thousands of convictions: a bounded cache
 def choose_condition(policy: str, profile: int | None, failed_required_assessment: bool,
                      previous_convictions: int = 0) -> Decision:
-    """The condition the CPS sets under the named menu policy (§4.5, §4.6)."""
+    """The condition the CPS sets under the named menu policy (§4.5, §4.6).
+
+    ``failed_required_assessment``: he failed to attend and remain at a Required Assessment, the
+    initial one or the follow-up (§4.6.3: "(initial or follow up)"; §3.1); both lead to the One or
+    Two Session Condition under ``annex_b``.
+    """
     try:
         p = MENU_POLICIES[policy]
     except KeyError:
         raise KeyError(f"unknown menu policy {policy!r}; known: {', '.join(MENU_POLICIES)}") from None
     return p.choose(profile, failed_required_assessment, previous_convictions)
+
+
+@memo
+def group_session(condition: str, session_number: int, sufficient_throughput: bool) -> Decision:
+    """Which session may be a group session. §4.6.2 (Two Session Condition) and §4.6.3 (Three Session
+    Condition, session 2) each say: "Where there is sufficient throughput of offenders the second
+    session may form part of a group session" (Annex C session 2: "possible group work"). The Follow-Up
+    Condition keeps its base condition's sessions (§4.6.4). Every other session is 1:1.
+    ``sufficient_throughput``: whether the area has enough offenders to run a group (local)."""
+    try:
+        plan = SESSION_PLANS[condition]
+    except KeyError:
+        raise KeyError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}") from None
+    if not 1 <= session_number <= len(plan):
+        raise ValueError(f"the {condition} condition has sessions 1 to {len(plan)}, not {session_number}")
+    base = condition.removesuffix("_follow_up")
+    section = CONDITION_SECTION[base]
+    if session_number != 2:
+        kind = plan[session_number - 1].replace("_", " ")
+        return Decision(False, section, f"session {session_number} ({kind}) is with a CJIT worker 1:1: "
+                                        "only the second session may form part of a group session")
+    kind = "review / referral" if base == TWO_SESSION else "information and education"
+    if sufficient_throughput:
+        return Decision(True, section, f"the second session ({kind}) may form part of a group session: there is "
+                                       "sufficient throughput of offenders")
+    return Decision(False, section, f"the second session ({kind}) could be a group session, but there is not "
+                                    "sufficient throughput of offenders: held 1:1")

@@ -5,10 +5,17 @@ Criminal Justice and Court Services Act 2000 Schedule 6 list as extended by the
 Drugs Act 2005: theft, robbery, burglary, vehicle crime, fraud (obtaining by
 deception), begging and possession or supply of a specified Class A drug.
 
-The §4.1 groups: simple possession; low-level acquisitive crime (the typical
-DIP Conditional Caution case); non-acquisitive offences (violence, public order,
-criminal damage) often committed by "recreational" users; and serious offences
-(supply, robbery, burglary) for which prosecution is the expected course.
+The groups follow §4.1. It names simple possession and low-level acquisitive
+crime (shoplifting the "typical example") as factors that "may indicate" an
+offender is suitable, and says a DIP Conditional Caution "may be an appropriate
+disposal" for recreational users arrested for non-acquisitive offences
+(violence, public order). The fourth group, ``serious`` (supply, robbery,
+burglary), holds the offences §4.1 does NOT name. The guidance does not say
+prosecution is the expected course for them, nor exclude them: treating them as
+unsuitable is a local policy, passed to :func:`~dipsim.rules.eligibility.offence_suitability`
+as ``prosecute_offences`` (default :data:`LOCAL_PROSECUTION_POLICY`), a scenario
+parameter. Whether an offence is "relatively minor" (Annex B group 4) is read
+from the group: the first three are, ``serious`` is not.
 """
 
 from __future__ import annotations
@@ -51,6 +58,14 @@ OFFENCES: dict[str, Offence] = {
 }
 
 OFFENCE_NAMES: tuple[str, ...] = tuple(OFFENCES)
+
+LOCAL_PROSECUTION_POLICY: tuple[str, ...] = ("supply_class_a", "burglary", "robbery")
+"""The offences an area's local policy treats as too serious for a Conditional Caution (prosecution
+preferred). A local policy parameter, not the guidance: §4.1 names no offence as unsuitable. This
+default is dipsim's long-standing assumption for the shipped scenarios."""
+
+MINOR_OFFENCE_GROUPS = (POSSESSION, LOW_LEVEL_ACQUISITIVE, NON_ACQUISITIVE)
+"""The groups read as "relatively minor" offences (Annex B group 4)."""
 
 
 def offence(name: str) -> Offence:

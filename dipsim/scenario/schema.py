@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import ConfigDict, model_validator
 from pydantic.dataclasses import dataclass
 
-from ..rules.menu import MENU_POLICIES
+from ..rules.menu import MENU_POLICIES, THREE_SESSION, TWO_SESSION
 from ..rules.offences import OFFENCE_GROUPS, OFFENCE_NAMES
 from ..time import DAY_NAMES
 from ..validation import fail, kind, mapping_keys
 from .distributions import Dist
-from .types import spec_of, Bool, Days, Distribution, ListOf, Mapping, Numbers, OneOf, Real, Text, Whole, Workers
+from .types import spec_of, Bool, Days, Distribution, ListOf, Mapping, Names, Numbers, OneOf, Real, Text, Whole, Workers
 
 FREE = "free parameter"
 DAYS = DAY_NAMES
@@ -28,6 +28,9 @@ POSITIVE_FOR = ("cocaine_only", "opiates_only", "both")
 OUTCOME_KEYS = ("attended", "missed_with_notice", "missed_without_notice", "left_early",
                 "intoxicated", "unacceptable_behaviour")
 COUNTRIES = ("england", "wales")
+GROUP_CONDITIONS = (TWO_SESSION, THREE_SESSION)
+"""The conditions whose second session may form part of a group session (§4.6.2, §4.6.3; with or without
+the Follow-Up Condition, §4.6.4)."""
 ARRANGEMENTS = ("callout", "next_shift", "none")
 MAX_CONTACTS = 1000
 
@@ -162,6 +165,10 @@ class Assessment(_Section):
     follow_up_days: Distribution = p(dist("uniform", low=4, high=8), "days", "guidance §2.2: 4-8 days later",
                              "Initial to follow-up required assessment.")
     follow_up_attends: Real("prob") = p(0.7, "probability", FREE, "Attends the follow-up required assessment.")
+    police_know_profile: Real("prob") = p(0.5, "probability", FREE + " (plausible 0-1; about 70% of those testing "
+                                   "positive have a record)",
+                                   "With no assessment, the police know the person's Annex B drug-use profile "
+                                   "(Annex A note 2).")
     follow_up_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "CJIT worker time for a follow-up assessment in the community.")
 
@@ -174,9 +181,20 @@ class Decisions(_Section):
                                       "Largest record the police read as 'limited' (§4.1).")
     cps_decision_hours: Distribution = p(dist("lognormal", mean=6.0, sd=6.0), "hours", FREE,
                                  "Police referral to CPS decision (§4.6.6 Step 2). Past release: police bail (§3.1).")
-    cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises when police recommend (§4.5).")
-    cps_authorises_if_not_recommended: Real("prob") = p(0.05, "probability", FREE,
-                                                 "CPS authorises against the recommendation, on the merits (§4.1).")
+    police_bail_return_days: Distribution = p(dist("lognormal", mean=17.0, sd=12.0), "days",
+                                      FREE + " (median about 14 days; plausible 3-42: 'days to weeks')",
+                                      "On police bail (§3.1): release to the bail return, when the CPS decision "
+                                      "and the caution happen.")
+    cps_authorises_if_recommended: Real("prob") = p(0.9, "probability", FREE, "CPS authorises a case the police recommend; otherwise it refuses on the merits (§4.5).")
+    refer_on_merits: Real("prob") = p(0.05, "probability", FREE + " (plausible 0-0.3)",
+                               "Police still refer a case whose record weighs against, on its own merits (§4.1); "
+                               "a case they do not recommend gets the alternative disposal (§4.6.6 Step 2).")
+    exceptional_reason: Real("prob") = p(0.15, "probability", "Annex B group 4 'a minority'; otherwise free parameter "
+                                  "(plausible 0.05-0.35)",
+                                  "Police see an exceptional reason to offer a DIP CC to an Annex B group 4 offender "
+                                  "with a record and a relatively minor offence (Annex B).")
+    cps_accepts_exceptional_reason: Real("prob") = p(0.8, "probability", FREE + " (plausible 0.5-1)",
+                                              "The CPS sees the exceptional reason the police see (§4.5, Annex B).")
     accepts_caution: Real("prob") = p(0.85, "probability", FREE, "Accepts the offer (§4.6.6 Step 3).")
     menu_policy: OneOf(tuple(MENU_POLICIES)) = p("annex_b", "policy name", "guidance Annex B, §4.6.3",
                          "Named menu policy: annex_b, three_sessions_for_all, no_follow_up, one_session_for_all.")
@@ -192,8 +210,14 @@ class GroupSlot(_Section):
 
 @section
 class Group(_Section):
-    enabled: Bool = p(True, "bool", "guidance §4.6.3, Annex C session 2",
+    enabled: Bool = p(True, "bool", "guidance §4.6.2, §4.6.3, Annex C session 2",
                       "Run session 2 as a group when enough people wait.")
+    conditions: Names(GROUP_CONDITIONS, "conditions") = p(
+        [THREE_SESSION], "list of two_session | three_session",
+        "guidance §4.6.2 and §4.6.3 allow both; the default keeps dipsim's earlier model (education only)",
+        "Conditions whose second session may be a group session (the Two Session Condition's review / "
+        "referral, the Three Session Condition's education), with or without the Follow-Up Condition. "
+        "Groups mix both kinds of session in the same weekly slots.")
     min_size: Whole("positive", most=1000) = p(3, "people", FREE, "Fewest people for a group session.")
     max_size: Whole("positive", most=1000) = p(8, "people", FREE, "Most people in one group session.")
     facilitators: Whole("positive", most=100) = p(2, "workers", FREE, "CJIT workers running a group session.")
@@ -223,7 +247,18 @@ class Sessions(_Section):
                                 "Session 2 education when held 1:1 (Annex C session 2).")
     review_minutes: Distribution = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
                              "Review, 1:1 (Annex C session 3; two-session review §4.6.2).")
-    group: Group = p(Group(), "mapping", "guidance Annex C session 2", "Group education.")
+    comply_by_days: Real("positive", most=3650) = p(
+        42.0, "days", "free parameter (plausible 28-112): the guidance names no period; the CPS describes "
+        "conditions completed 'within the timescales determined by the prosecutor'",
+        "The caution names a date by which to comply (§4.6.6 Step 3): this many days after the caution, plus "
+        "follow_up.cps_max_days with a Follow-Up Condition. Not completed by then: non-compliance if his own "
+        "re-arranged appointments made him late, else reported as not delivered in time by the CJIT (Step 5).")
+    onward_referral_indicated: Numbers(4, "prob") = p(
+        [0.1, 1.0, 1.0, 1.0], "probability for profile_1..4",
+        "free parameter (plausible 0-0.3, 0.5-1, 0.5-1, 0.8-1); Annex B: group 1 'some onward referral may be "
+        "appropriate', groups 2-4 'probable', 'some', 'highly likely'",
+        "The worker's review finds further intervention needed (Annex C session 3, Annex B), by assessed profile.")
+    group: Group = p(Group(), "mapping", "guidance §4.6.2, §4.6.3, Annex C session 2", "Group sessions.")
 
 
 @section
@@ -255,6 +290,19 @@ class Compliance(_Section):
         "probabilities (sum 1)", FREE, "What happens at each appointment (§6).")
     max_rearrangements: Whole("nonneg", most=10) = p(1, "appointments per session", FREE,
                                 "Re-arrangements after a missed appointment with notice (§6).")
+    worker_warns_intoxicated: Real("prob") = p(
+        0.5, "probability", "free parameter (plausible 0-1); Annex C session 1 'may constitute a breach', "
+        "§6 'following reasonable warnings'",
+        "At an appointment he attends intoxicated, the worker warns and re-arranges (counted against "
+        "max_rearrangements) rather than reporting non-compliance: the worker's judgement (§6). One draw per person.")
+    worker_warns_behaviour: Real("prob") = p(
+        0.2, "probability", "free parameter (plausible 0-0.5): threats and violence are usually reported (§6)",
+        "The same for unacceptable behaviour (§6), from the same per-person draw.")
+    prosecuted_after_non_compliance: Real("prob") = p(
+        0.7, "probability", "free parameter (plausible 0.3-1): §2.1 'may be prosecuted'; the CPS's published "
+        "outcomes after non-compliance (2008-10) were not found",
+        "Share of those reported for non-compliance whom the police and CPS go on to prosecute for the "
+        "original offence (§2.1, §4.6.6 Step 6).")
     no_show_minutes: Distribution = p(dist("fixed", value=20), "minutes", FREE, "Worker time lost to a missed appointment.")
     report_delay_days: Distribution = p(dist("uniform", low=1, high=5), "days", FREE,
                                 "Last session to the CJIT's written report to police (§4.6.6 Step 5).")

@@ -221,6 +221,22 @@ def Days(allowed: tuple[str, ...]) -> Any:
                      BeforeValidator(partial(_days, tuple(allowed)))]
 
 
+def _names(allowed: tuple, what: str, v: Any) -> tuple:
+    if isinstance(v, tuple):
+        v = list(v)
+    if not isinstance(v, list):
+        fail(f"must be a list of {what} from {', '.join(allowed)}, got {kind(v)}")
+    for d in v:
+        if d not in allowed:
+            fail(f"must be {what} from {', '.join(allowed)}, got {d!r}")
+    return tuple(v)
+
+
+def Names(allowed: tuple[str, ...], what: str) -> Any:
+    """A list (possibly empty) of names from ``allowed``; ``what`` they are, for the message."""
+    return Annotated[tuple[Literal[tuple(allowed)], ...], BeforeValidator(partial(_names, tuple(allowed), what))]
+
+
 def _list_of_mappings(names: str, v: Any) -> Any:
     if isinstance(v, tuple):
         v = list(v)

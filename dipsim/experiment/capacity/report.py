@@ -23,6 +23,15 @@ def _share(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def meaning_sentence(meaning: str, years: float, confidence: float) -> str:
+    """What a target means, in the planner's words (the capacity and the rota answers say it alike)."""
+    if meaning == "years":
+        return (f"A target here means: at least {_share(years)} of simulated years meet it (each replication is "
+                f"one simulated year), shown with {_pct(confidence)} confidence.")
+    return (f"A target here means: the mean over simulated years meets it, shown with {_pct(confidence)} confidence "
+            f"(it says nothing about how many single years miss).")
+
+
 def _fmt(x: float) -> str:
     if x is None or not np.isfinite(x):
         return "-"
@@ -60,7 +69,6 @@ def explanation(result) -> list[str]:
     lv = result.levels
     labels = result.label_columns
     names = [level_name(lv.iloc[i], labels) for i in range(len(lv))]
-    conf = _pct(result.confidence)
     out = []
     a = result.answer
     if a is None:
@@ -69,12 +77,7 @@ def explanation(result) -> list[str]:
         out.append(f"Answer: {names[a['level']]} ({a['staff_hours_per_week']:g} rostered CJIT hours a week, "
                    f"{a['staff_hours_per_week'] / 37.5:.1f} FTE at 37.5 hours) is the smallest level shown to meet "
                    f"every target.")
-    if result.meaning == "years":
-        out.append(f"A target here means: at least {_share(result.years)} of simulated years meet it (each "
-                   f"replication is one simulated year), shown with {conf} confidence.")
-    else:
-        out.append(f"A target here means: the mean over simulated years meets it, shown with {conf} confidence "
-                   f"(it says nothing about how many single years miss).")
+    out.append(meaning_sentence(result.meaning, result.years, result.confidence))
     if a is not None:
         lvl = a["level"]
         for t in result.targets:

@@ -36,7 +36,7 @@ from ...model.calendar import Rota
 from ...scenario import Scenario
 from ...time import DAY_NAMES, HOURS_PER_DAY
 from ..kpis import KpiCollector
-from .report import _margin, _pct, _says, _share
+from .report import _margin, _pct, _says, _share, meaning_sentence
 from .targets import DEFAULT_YEARS, Target, years_needed
 
 WEEKDAYS = DAY_NAMES[:5]
@@ -237,12 +237,7 @@ def rota_explanation(result: RotaResult) -> list[str]:
         a = result.answer
         out.append(f"Answer: {a.describe()} ({a.hours_per_week:g} rostered hours a week) is the pattern with the "
                    f"fewest rostered hours, of the {m} tried, that meets every target.")
-    if result.meaning == "years":
-        out.append(f"A target here means: at least {_share(result.years)} of simulated years meet it (each "
-                   f"replication is one simulated year), shown with {_pct(result.confidence)} confidence.")
-    else:
-        out.append(f"A target here means: the mean over simulated years meets it, shown with "
-                   f"{_pct(result.confidence)} confidence.")
+    out.append(meaning_sentence(result.meaning, result.years, result.confidence))
     a = result.answer
     if a is not None:
         lvl = int(tab.loc[tab["pattern"] == a.describe(), "level"].iloc[0])
