@@ -1,7 +1,7 @@
 """The rest of a CJIT's work, beside the DIP Conditional Caution pathway (scenario keys ``cjit.*``).
 
 Without it the custody and community rotas hold only this pathway's work and read as nearly idle.
-Four kinds of work are booked on the rotas as jobs, each from its own named random stream, so that
+Four kinds of work are booked on the rotas, each random one from its own named random stream, so that
 adding or removing any of it leaves every person's draws as they were (common random numbers):
 
 * **DIRs** (§5): each DIR the pathway completes takes ``cjit.dir_minutes`` of a worker's time on the
@@ -16,11 +16,14 @@ adding or removing any of it leaves every person's draws as they were (common ra
 * **Other DIP caseload** (``cjit.other_work``: prison leavers, court-ordered work, self-referrals on
   the community rota; other custody and court-cell work on the custody rota): jobs arriving at
   random (Poisson) in the rota's duty hours, ``per_week`` of them a week, each of ``minutes``
-  (priority 1: a booked appointment is as firm as a DIP Condition session, first come first served).
-  Streams ``cjit.other_work.<name>.arrivals`` and ``.minutes``.
+  (priority 1: a booked appointment is as firm as a DIP Condition session, first come first served);
+  each arrival is a timed callback that queues a job nobody waits for (no process of its own). Streams ``cjit.other_work.<name>.arrivals`` and ``.minutes``.
 * **Admin and travel** (``cjit.admin_share``, ``cjit.travel_share``): that share of every duty
-  period of every worker, queued at its start in blocks of at most an hour at the lowest priority
-  (3): done whenever no booked work waits. Deterministic: no random stream.
+  period of every worker, owed from its start and done whenever no job waits
+  (:meth:`WorkerPool.owe`): a worker's idle duty time goes to it, and he leaves it the moment a job
+  comes in; what is not done in a shift is carried over. It takes no queue and no event of its own:
+  idle time is credited when the worker is woken and at each shift start. Deterministic: no random
+  stream.
 
 Nothing here keeps a run alive: the run ends when every pathway has, as before.
 """
@@ -33,14 +36,14 @@ import simpy
 
 from ..random import Streams
 from ..scenario.schema import OTHER_WORK_POOL, Scenario
-from ..time import DAYS_PER_WEEK, HOURS_PER_DAY
+from ..time import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK
 from .cjit import WorkerPool
 
-BOOKED, CASELOAD, LOWEST = 1, 2, 3
+BOOKED, CASELOAD = 1, 2
 """Queue priorities: booked work (as a DIP Condition session), caseload contacts (as follow-up
-contacts), admin and travel (after everything else)."""
-BLOCK_H = 1.0
-"""Admin and travel are queued in blocks of at most this many hours."""
+contacts). Admin and travel take no place in the queue: they are done when it is empty."""
+MAX_WEEKS = 100_000
+"""An arrival further off than this many weeks of duty is never (a stream of almost nothing)."""
 CHUNK = 256
 """Arrivals and job lengths are drawn this many at a time (the same values whatever the run's length)."""
 
@@ -61,7 +64,7 @@ class Workload:
             stream = getattr(cj.other_work, name)
             pool = pools[OTHER_WORK_POOL[name]]
             if stream.per_week > 0 and _has_duty(pool):
-                env.process(self._stream(name, stream, pool))
+                self._next_arrival(name, pool, self._stream(name, stream, pool))
         for name in ("custody", "community"):
             pool = pools[name]
             admin, travel = getattr(cj.admin_share, name), getattr(cj.travel_share, name)
@@ -74,19 +77,27 @@ class Workload:
         """Offer no more work (for a check that lets the rotas finish what they hold)."""
         self.stopped = True
 
+    def _count(self, pool: WorkerPool, hours: float, activity: str, jobs: int = 1) -> None:
+        entry = self.ledger.setdefault((pool.name, activity), [0, 0.0])
+        entry[0] += jobs
+        entry[1] += hours
+
     def offer(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> simpy.Event | None:
-        """A job on ``pool``, counted in the ledger; a job of no time is not offered."""
+        """A job on ``pool`` that the caller waits for, counted in the ledger; a job of no time is not offered."""
         if hours <= 0 or self.stopped:
             return None
-        entry = self.ledger.setdefault((pool.name, activity), [0, 0.0])
-        entry[0] += 1
-        entry[1] += hours
+        self._count(pool, hours, activity)
         return pool.request(hours, activity, priority)
+
+    def post(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> None:
+        """A job on ``pool`` nobody waits for (no event), counted in the ledger if the pool can do it."""
+        if hours > 0 and not self.stopped and pool.post(hours, activity, priority):
+            self._count(pool, hours, activity)
 
     # -- hooks the simulated world calls -----------------------------------------------------------
     def dir_completed(self, i: int, pool: str) -> None:
         """§5: the worker's time to complete person ``i``'s DIR, on ``pool``."""
-        self.offer(self.pools[pool], float(self.dir_h[i]), "dir", BOOKED)
+        self.post(self.pools[pool], float(self.dir_h[i]), "dir", BOOKED)
 
     def onward_referral(self, i: int) -> None:
         """Annex C session 3: person ``i`` joins the CJIT caseload."""
@@ -109,8 +120,7 @@ class Workload:
 
     # -- the team's other work -------------------------------------------------------------------
     def _stream(self, name: str, stream, pool: WorkerPool):
-        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average."""
-        env = self.env
+        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average: ``(time, hours)``."""
         arrivals = self.streams.get(f"cjit.other_work.{name}.arrivals")
         lengths = self.streams.get(f"cjit.other_work.{name}.minutes")
         mean_gap = pool.rota.weekly_hours / stream.per_week  # duty hours between arrivals
@@ -122,11 +132,24 @@ class Workload:
                 t = after_duty_hours(pool.rota, t, gap)
                 if math.isinf(t):
                     return
-                yield env.timeout(t - env.now)
-                self.offer(pool, h, name, BOOKED)
+                yield t, h
+
+    def _next_arrival(self, name: str, pool: WorkerPool, jobs) -> None:
+        """Schedule the stream's next job as a plain timed callback (no process, no event of its own to wait on)."""
+        nxt = next(jobs, None)
+        if nxt is None:
+            return
+        t, h = nxt
+
+        def arrive(_event):
+            self.post(pool, h, name, BOOKED)
+            self._next_arrival(name, pool, jobs)
+
+        self.env.timeout(t - self.env.now).callbacks.append(arrive)
 
     def _admin_and_travel(self, pool: WorkerPool, admin: float, travel: float):
-        """At the start of each duty period, each worker's share of it as admin, then travel."""
+        """At the start of each duty period, each worker's share of it owed as admin, then travel: done
+        whenever no job waits (:meth:`WorkerPool.owe`), so it takes no queue of its own."""
         env, rota = self.env, pool.rota
         while True:
             start = rota.next_start(env.now)
@@ -136,25 +159,28 @@ class Workload:
             length = rota.current_end(env.now) - env.now
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
-            for activity, share in (("admin", admin), ("travel", travel)):
-                for _ in range(pool.workers):
-                    for h in blocks(share * length):
-                        self.offer(pool, h, activity, LOWEST)
+            pool.settle()
+            if not self.stopped:
+                for activity, share in (("admin", admin), ("travel", travel)):
+                    hours = share * length * pool.workers
+                    if hours > 0:
+                        self._count(pool, hours, activity, pool.workers)
+                        pool.owe(hours, activity)
             yield env.timeout(length)
-
-
-def blocks(hours: float) -> list[float]:
-    """``hours`` in equal blocks of at most :data:`BLOCK_H`."""
-    if hours <= 0:
-        return []
-    k = math.ceil(hours / BLOCK_H - 1e-9)
-    return [hours / k] * k
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
     """The time at which ``duty_h`` hours on duty have passed since ``t``."""
     if rota.always:
         return t + duty_h
+    if rota.never:
+        return math.inf
+    weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
+    if weeks >= 1:
+        if weeks > MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
+            return math.inf
+        t += weeks * HOURS_PER_WEEK
+        duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
     while True:
         t = rota.next_start(t)
         if math.isinf(t):
@@ -195,4 +221,4 @@ def no_other_work() -> dict:
             "admin_share": {"custody": 0.0, "community": 0.0}, "travel_share": {"custody": 0.0, "community": 0.0}}
 
 
-__all__ = ["Workload", "after_duty_hours", "blocks", "expected_other_hours", "no_other_work"]
+__all__ = ["Workload", "after_duty_hours", "expected_other_hours", "no_other_work"]
