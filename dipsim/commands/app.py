@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 
+from ..errors import InputError
 from ..scenario import load_scenario
 from ._args import whole
 
@@ -43,7 +44,12 @@ def run(args) -> int:
 
     env = {}
     if args.scenario:
-        load_scenario(args.scenario)   # a bad scenario: one line, exit 2, before anything starts
+        try:
+            load_scenario(args.scenario)   # a bad scenario: one line, exit 2, before anything starts
+        except InputError as exc:
+            if exc.key is not None:      # a key of the file is wrong: the file's own message names both
+                raise
+            raise InputError("--scenario", args.scenario, exc.message) from None
         path = os.path.abspath(args.scenario)
         env["DIPSIM_APP_SCENARIO"] = path if os.path.exists(path) else args.scenario
     if args.workers:
