@@ -241,6 +241,27 @@ class CaseStepper:
                                               f"{', '.join(repr(v) for _, v in d.options)}")
         return self.decide(idx)
 
+    def play(self, answers: dict[str, Any]) -> str:
+        """Answer every decision from ``answers`` (case key -> value as the case file writes it;
+        ``events.sessions``: the appointments in order, later ones attended) and return the
+        transcript: each decision, the group's answer and what the guidance says. Keys not in
+        ``answers`` take the case's own answer. For a replay without a browser (notebook 04)."""
+        lines = [_step_line(s) for s in self.guidance_so_far()]
+        while not self.complete:
+            d = self.current
+            if d.appointment:
+                events = list(answers.get("events.sessions", self.case["events"]["sessions"]))
+                value = events[d.appointment - 1] if d.appointment <= len(events) else "attended"
+            elif d.key in answers:
+                value = answers[d.key]
+            else:
+                section, name = d.key.split(".")
+                value = self.case[section][name]
+            d, label = self.decide_value(value)
+            lines += ["", f"Decision {len(self.history)} ({d.who}): {d.question}", f"  the group chose: {label}"]
+            lines += [_step_line(s) for s in self.guidance_so_far()]
+        return "\n".join(lines)
+
     # ------------------------------------------------------------------ the end
     def answer_key(self) -> dict:
         """What ``dipsim case --json`` prints for :meth:`case_file` with the same area settings."""
@@ -259,3 +280,7 @@ class CaseStepper:
     def case_file(self) -> str:
         """The case with the group's choices, as a case file (YAML) ``dipsim case`` reads."""
         return yaml.safe_dump(self.case_with_choices(), sort_keys=False, allow_unicode=True)
+
+
+def _step_line(step: dict) -> str:
+    return f"    [{step['rule']}] {step['step'].replace('_', ' ')}: {step['detail']}"
