@@ -89,7 +89,7 @@ def test_the_save_hook_strips_flagged_notebooks_and_leaves_others_alone(tmp_path
     from jupyter_server.services.contents.filemanager import FileContentsManager
     from traitlets.config import Config
 
-    config = json.loads((ROOT / "jupyter-config" / "dipsim.json").read_text())
+    config = json.loads((ROOT / "dipsim" / "apps" / "jupyter-config" / "dipsim.json").read_text())
     cm = FileContentsManager(root_dir=str(tmp_path), config=Config(config))
     flagged = _with_outputs(NOTEBOOKS[3])
     mine = copy.deepcopy(flagged)
@@ -106,4 +106,4 @@ def test_the_save_hook_strips_flagged_notebooks_and_leaves_others_alone(tmp_path
 
 def test_the_save_hook_is_installed_with_dipsim():
     data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
-    assert data_files["etc/jupyter/jupyter_server_config.d"] == ["jupyter-config/dipsim.json"]
+    assert data_files["etc/jupyter/jupyter_server_config.d"] == ["dipsim/apps/jupyter-config/dipsim.json"]

@@ -6,7 +6,8 @@ the app pages) is saved without outputs, execution counts or widget state; the o
 notebook keeps showing them. Every other notebook is saved untouched.
 
 Installing dipsim (``pip install -e '.[notebooks]'``, or the wheel) puts
-``etc/jupyter/jupyter_server_config.d/dipsim.json`` into the environment, which turns the hook
+``etc/jupyter/jupyter_server_config.d/dipsim.json`` (from ``dipsim/apps/jupyter-config/``) into the
+environment, which turns the hook
 on for ``jupyter lab`` started from that environment. ``tests/test_notebooks_clean.py`` checks
 the committed notebooks too.
 """
