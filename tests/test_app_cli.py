@@ -59,3 +59,14 @@ def test_help_says_loopback_by_default(_app):
     r = _app("-h")
     assert r.returncode == 0
     assert "default 127.0.0.1" in r.stdout and "Ctrl-C" in r.stdout
+
+
+def test_ci_runs_the_readmes_test_command_which_installs_the_browser():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("apt-get ") and "pytest" in line)
+    ci = [ln for ln in (root / ".ci" / "run").read_text().splitlines() if ln and not ln.startswith(("#", "set ", "cd "))]
+    assert ci == [command]
+    assert "apt-get install -y -q chromium" in command and ".[test]" in command and "playwright install" not in command
