@@ -150,6 +150,8 @@ def test_home_page_links_both_pages(app, page):
     assert page.get_by_role("link", name=re.compile("Trainer")).get_attribute("href").endswith("trainer.ipynb")
     assert page.get_by_role("link", name=re.compile("Planner")).get_attribute("href").endswith("planner.ipynb")
     assert all(u.startswith(f"http://127.0.0.1:{app.port}/") for u in app.urls.values())
+    page.screenshot(path=str(SHOTS / "home.png"))
+    assert not page.outside, f"fetched from outside this machine: {page.outside}"
 
 
 def test_trainer_steps_a_case_to_its_answer_key(app, page, tmp_path):
@@ -279,6 +281,16 @@ def test_planner_bad_upload_is_a_friendly_message(app, page, tmp_path):
     text = page.locator(".dipsim-error").inner_text()
     assert "my_area.yaml" in text and "workers" in text and "Traceback" not in page.inner_text("body")
     assert page.get_by_label("Scenario", exact=True).input_value() == "urban_intensive"
+    good = tmp_path / "our_area.yaml"
+    good.write_text("extends: welsh_intensive\nname: Our Welsh area\ncjit:\n  custody:\n    workers: 3\n")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=re.compile("Upload a scenario")).click()
+    chooser.value.set_files(str(good))
+    page.get_by_text("our_area.yaml loaded.").wait_for()
+    assert page.get_by_label("Scenario", exact=True).input_value() == "uploaded: our_area.yaml"
+    page.get_by_text("Our Welsh area").wait_for()
+    assert page.get_by_label("Workers in the community pool").input_value() != ""
+    page.screenshot(path=str(SHOTS / "planner-uploaded.png"))
 
 
 def test_ctrl_c_stops_the_app_and_every_kernel(app):

@@ -150,3 +150,21 @@ def test_the_planner_widget_shows_dipsim_capacitys_answer():
     folder = p.last.folder
     p._cleanup()
     assert not folder.exists()
+
+
+def test_the_trainer_walks_a_person_the_group_describes():
+    from dipsim.apps.trainer import PERSON, TrainerApp
+
+    t = TrainerApp(backend="serial")
+    t.source.value = PERSON
+    assert t.person.layout.display is None and t.card.layout.display == "none"
+    t.p_offence.value, t.p_previous.value, t.p_country.value = "burglary", 2, "wales"
+    t.start()
+    assert t.stepper.case["offender"]["offence"] == "burglary" and t.stepper.case["area"]["country"] == "wales"
+    assert "Decision 1" in t.question.value
+    t.menu_policy.value = "three_sessions_for_all"
+    assert t.note.value == ""            # nothing decided yet: nothing to warn about
+    t.choice.value = 0
+    t.decide()
+    t.max_record.value = 0
+    assert "keeps the settings it started with" in t.note.value

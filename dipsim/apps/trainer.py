@@ -52,6 +52,8 @@ class TrainerApp:
                                       layout=w.Layout(width="420px"))
         self.max_record = w.BoundedIntText(value=5, min=0, max=50, style=STYLE, layout=w.Layout(width="420px"),
                                            description="A 'limited record' is at most (previous convictions, §4.1)")
+        for control in (self.menu_policy, self.max_record):
+            control.observe(lambda _: self._settings_changed(), "value")
         self.start_button = w.Button(description="Start this case", button_style="primary",
                                      tooltip="Start (or start again) stepping through this case")
         self.start_button.on_click(lambda _: self.start())
@@ -121,6 +123,13 @@ class TrainerApp:
         person = change["new"] == PERSON
         self.person.layout.display = None if person else "none"
         self.card.layout.display = "none" if person else None
+
+    def _settings_changed(self) -> None:
+        s = self.stepper
+        if s is not None and s.history and (s.menu_policy, s.max_previous_convictions) != (
+                self.menu_policy.value, self.max_record.value):
+            self.note.value = message("info", "The case in progress keeps the settings it started with; press "
+                                              "Start again to walk it under the new ones. Run the area uses them.")
 
     def person_case(self) -> dict:
         """The case the form describes (the decisions are the group's, step by step)."""
@@ -216,6 +225,7 @@ class TrainerApp:
                 res.figures(), ("Mean of each consequence under each policy, with 95% confidence intervals",
                                 "Paired differences against the current policy, with 95% confidence intervals"))]
             self.area_out.children = (widgets.HTML(
+                "<style>table.dipsim-area td, table.dipsim-area th {padding: 2px 10px; text-align: left}</style>"
                 f'<table class="dipsim-area">{head}{body}</table><ul class="dipsim-area-sentences">{text}</ul>'
                 f"<p>Consequences: {', '.join(CONSEQUENCES)}. A 95% CI that includes 0: at this number of "
                 f"replications the simulation cannot tell the change from no change.</p>"), *figs)
