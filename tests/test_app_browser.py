@@ -156,6 +156,9 @@ def test_home_page_links_both_pages(app, page):
 
 def test_trainer_steps_a_case_to_its_answer_key(app, page, tmp_path):
     page.goto(app.urls["trainer"])
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     decide = page.get_by_role("button", name="Decide")
     decide.wait_for()
     app.note_processes()
@@ -171,23 +174,25 @@ def test_trainer_steps_a_case_to_its_answer_key(app, page, tmp_path):
     assert "Decision 1 -" in page.inner_text("body")
     page.screenshot(path=str(SHOTS / "trainer-start.png"))
     assert not _unlabelled(page)
-    # the group's answers: the case's own, except that Dee misses appointment 1 with notice
-    n = 0
-    while decide.is_enabled():
-        n += 1
-        q = page.get_by_text(f"Decision {n} -")
-        q.wait_for()
+    # the group's answers: the case's own, except that Dee misses appointment 1 with notice.
+    # The page sets the question last, so once "Decision n" shows, its answers are in the box.
+    n = 1
+    while "The walk is complete" not in page.locator(".dipsim-question").inner_text():
+        q = page.locator(".dipsim-question")
+        expect(q).to_contain_text(f"Decision {n} -")
+        expect(decide).to_be_enabled()
         labels = answer.locator("option").all_inner_texts()
         pick = next((lb for lb in labels if "(the case's answer)" in _plain(lb)), labels[1])
         if "appointment 1 " in q.inner_text():
             pick = next(lb for lb in labels if _plain(lb).startswith("misses it, with notice"))
         answer.select_option(label=pick)
         decide.click()
-        page.wait_for_function(f"() => document.body.innerText.includes('Decision {n + 1} -') || "
-                               "document.body.innerText.includes('The walk is complete')")
+        expect(q).not_to_contain_text(f"Decision {n} -")
         if n == 3:
             page.screenshot(path=str(SHOTS / "trainer-step-3.png"))
+        n += 1
         assert n < 20
+    expect(decide).to_be_disabled()
     page.get_by_role("heading", name="The answer key").wait_for()
     assert "§4.6.6 Step 5" in page.inner_text("body") or "§4.6.6" in page.inner_text("body")
     page.screenshot(path=str(SHOTS / "trainer-answer-key.png"))
@@ -207,8 +212,9 @@ def test_trainer_steps_a_case_to_its_answer_key(app, page, tmp_path):
     assert [a.split()[1] for a in actions] == key["actions"] and "reschedule_session" in key["actions"]
     # Start again: back to decision 1, nothing decided
     page.get_by_role("button", name="Start again").click()
-    page.get_by_text("Decision 1 -").wait_for()
-    assert decide.is_enabled() and page.get_by_role("heading", name="The answer key").count() == 0
+    expect(page.locator(".dipsim-question")).to_contain_text("Decision 1 -")
+    expect(decide).to_be_enabled()
+    assert page.get_by_role("heading", name="The answer key").count() == 0
     # the whole area: unchanged settings give a message, not a traceback
     _set(page, "Replications per policy", 2)
     _set(page, "Days of arrests (0: the scenario's)", 20)

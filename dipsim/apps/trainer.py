@@ -61,6 +61,7 @@ class TrainerApp:
         # --- the walk
         self.log = w.HTML()
         self.question = w.HTML()
+        self.question.add_class("dipsim-question")
         self.choice = w.Dropdown(options=[(BLANK, NO_ANSWER)], value=NO_ANSWER, description="The group's answer",
                                  style=STYLE, layout=w.Layout(width="640px"), disabled=True)
         self.decide_button = w.Button(description="Decide", button_style="success", disabled=True,
@@ -161,24 +162,26 @@ class TrainerApp:
 
     # ------------------------------------------------------------------ the walk
     def _show_next(self) -> None:
+        """The guidance up to the next decision, then the decision. The question is set last, so
+        once it shows, the answers and the buttons are already up to date."""
         s = self.stepper
         steps = s.guidance_so_far()
         if steps:
             self.log.value += f'<ol class="dipsim-steps">{_steps_html(steps)}</ol>'
         if s.complete:
-            self.question.value = "<b>The walk is complete.</b> Press <i>Start again</i> to try other choices."
             self.choice.options = [(BLANK, NO_ANSWER)]
             self.choice.value = NO_ANSWER
             self.choice.disabled = self.decide_button.disabled = True
             self._show_key()
+            self.question.value = "<b>The walk is complete.</b> Press <i>Start again</i> to try other choices."
             return
         d = s.current
         card_says = s.case_value_label()
-        self.question.value = (f"<p><b>Decision {s.number}</b> - <i>{esc(d.who)}</i>: {esc(d.question)}</p>")
         self.choice.options = [(BLANK, NO_ANSWER)] + [
             (f"{lbl} (the case's answer)" if lbl == card_says else lbl, i) for i, (lbl, _) in enumerate(d.options)]
         self.choice.value = NO_ANSWER
         self.choice.disabled = self.decide_button.disabled = False
+        self.question.value = (f"<p><b>Decision {s.number}</b> - <i>{esc(d.who)}</i>: {esc(d.question)}</p>")
 
     def decide(self) -> None:
         """Record the group's answer (a blank answer is refused with a message) and walk on."""
