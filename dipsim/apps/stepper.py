@@ -23,7 +23,7 @@ import yaml
 from ..case import ACTION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain, normalise_case
 from ..errors import InputError
 from ..pathway_case import CONDITION_LABELS
-from ..rules.compliance import SESSION_EVENTS
+from ..casefile import CASE_SESSION_EVENTS
 from ..rules.menu import CONDITIONS, MENU_POLICIES
 
 MAX_APPOINTMENTS = 6
@@ -103,7 +103,7 @@ def decisions() -> list[Decision]:
                  "offender", yes_no("accepts and signs", "declines"), _first("offer")),
     ]
     out += [Decision("events.sessions", f"What happens at appointment {n} with the CJIT worker (§6)?",
-                     "offender / CJIT worker", tuple((SESSION_EVENT_LABELS[e], e) for e in SESSION_EVENTS),
+                     "offender / CJIT worker", tuple((SESSION_EVENT_LABELS[e], e) for e in CASE_SESSION_EVENTS),
                      _nth_session(n), appointment=n) for n in range(1, MAX_APPOINTMENTS + 1)]
     out += [
         Decision("events.follow_up", "Does the person comply with the Follow-Up Condition (§4.6.4)?",
