@@ -33,7 +33,6 @@ leaves them at the scenario's values unless named.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -49,6 +48,7 @@ class Range:
     reason: str
     role: str = "uncertain"          # or "decision"
     relative: bool = False           # low and high multiply every number of the scenario's own value
+    covered_by: str = ""             # left out of the default set: this other key varies the same thing
 
     @property
     def is_number(self) -> bool:
@@ -111,7 +111,8 @@ RANGES: dict[str, Range] = {
     "arrivals.scale": Range(0.7, 1.3, "the 6.9 arrests a day are the average over 98 intensive BCUs (Hansard "
                             "29 Sep 2008); one BCU plausibly has 0.7-1.3 times the average"),
     "arrivals.arrests_per_day": Range(0.7, 1.3, "every offence's rate 0.7-1.3 times the scenario's: the total is "
-                                      "an average over BCUs, the split is free", relative=True),
+                                      "an average over BCUs, the split is free", relative=True,
+                                      covered_by="arrivals.scale"),
     "arrivals.day_of_week": Range([1.0] * 7, [0.9, 1.0, 1.0, 1.1, 1.3, 1.0, 0.7],
                                   "from no weekly pattern to a stronger Friday peak and quiet Sunday"),
     "arrivals.hour_of_day": Range(_flatter(_HOURS, 0.5), _flatter(_HOURS, -0.5),
@@ -250,6 +251,11 @@ def free_keys() -> list[str]:
     return out
 
 
+def default_keys() -> list[str]:
+    """The parameters varied when none are named: every uncertain one not covered by another."""
+    return [k for k, r in RANGES.items() if r.role == "uncertain" and not r.covered_by]
+
+
 def get(raw: Mapping, key: str) -> Any:
     """The value of a dotted key in a scenario as plain data (``to_dict``); 1.0 for ``arrivals.scale``."""
     if key == "arrivals.scale":
@@ -368,6 +374,3 @@ def problem(keys: list[str]) -> dict:
     """A SALib problem over ``keys``: names and bounds."""
     return {"num_vars": len(keys), "names": list(keys), "bounds": [list(bounds(k)) for k in keys]}
 
-
-def finite(x: float) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
