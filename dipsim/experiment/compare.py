@@ -59,25 +59,40 @@ def default_threshold(kpi: str, baseline_mean: float) -> float:
     return RELATIVE_THRESHOLD * abs(baseline_mean)
 
 
+def _scale(unit: str, v: float) -> tuple[float, str]:
+    """(factor, words) to show a difference of size ``v`` in ``unit``: shares as percentage points,
+    hours under 1 as minutes, days under 1 as hours."""
+    if unit == "share":
+        return 100.0, "percentage points"
+    if unit == "hours":
+        return (60.0, "minutes") if v < 1 else (1.0, "hours")
+    if unit == "days":
+        return (24.0, "hours") if v < 1 else (1.0, "days")
+    words = {"people": "people", "per day": "a day", "tests": "tests", "worker hours": "worker hours",
+             "appointments": "appointments", "groups": "group sessions"}
+    return 1.0, words.get(unit, unit)
+
+
+def _num(x: float) -> str:
+    v = abs(x)
+    text = f"{v:,.0f}" if v >= 100 else (f"{v:.1f}" if v >= 1 or v == 0 else f"{v:.2g}")
+    return ("+" if x > 0 else "-" if x < 0 else "") + text
+
+
 def in_units(value: float, unit: str) -> str:
     """A difference in words and in its unit: ``+6 minutes``, ``-2.1 percentage points``, ``+12 people``."""
     if value is None or not np.isfinite(value):
         return "-"
-    sign = "+" if value > 0 else ("-" if value < 0 else "")
-    v = abs(float(value))
+    f, words = _scale(unit, abs(float(value)))
+    return f"{_num(float(value) * f)} {words}".rstrip()
 
-    def num(x: float) -> str:
-        return f"{x:,.0f}" if x >= 100 else (f"{x:.1f}" if x >= 10 else f"{x:.2g}" if x < 1 else f"{x:.1f}")
 
-    if unit == "share":
-        return f"{sign}{num(v * 100)} percentage points"
-    if unit == "hours":
-        return f"{sign}{num(v * 60)} minutes" if v < 1 else f"{sign}{num(v)} hours"
-    if unit == "days":
-        return f"{sign}{num(v * 24)} hours" if v < 1 else f"{sign}{num(v)} days"
-    words = {"people": "people", "per day": "a day", "tests": "tests", "worker hours": "worker hours",
-             "appointments": "appointments", "groups": "group sessions"}
-    return f"{sign}{num(v)} {words.get(unit, unit)}".rstrip()
+def interval_in_units(lower: float, upper: float, unit: str) -> str:
+    """A confidence interval in one unit: ``+19 to +28 percentage points``."""
+    if not (np.isfinite(lower) and np.isfinite(upper)):
+        return "-"
+    f, words = _scale(unit, max(abs(lower), abs(upper)))
+    return f"{_num(lower * f)} to {_num(upper * f)} {words}".rstrip()
 
 
 @dataclass

@@ -196,6 +196,7 @@ def kn_select(systems: Sequence[str], runner: Runner, *, kpi: str = "value", hig
         rows.append({"policy": s, "replications": n_used, "mean": mean, "eliminated_at": out_at.get(s),
                      "eliminated_by": out_by.get(s), "status": status})
     table = pd.DataFrame(rows)
+    table["eliminated_at"] = table["eliminated_at"].astype("Int64")
     return SelectionResult(best, kpi, higher_is_better, float(delta), float(pcs), n0, table, budget, runs, values)
 
 

@@ -253,7 +253,7 @@ def sensitivity(scenario: Scenario, kpis: Sequence[str] = DEFAULT_KPIS, paramete
 def top_parameters(morris_df: pd.DataFrame, top: int) -> list[str]:
     """The ``top`` parameters by Morris rank, taken in turn from each KPI (every KPI's most
     influential first, then every KPI's second...), and at least every KPI's most influential."""
-    firsts = morris_df[morris_df["rank"] == 1]["parameter"].unique()
+    firsts = morris_df[(morris_df["rank"] == 1) & (morris_df["mu_star"] > 0)]["parameter"].unique()
     want = max(top, len(firsts))
     out: list[str] = []
     for rank in range(1, int(morris_df["rank"].max()) + 1):
