@@ -47,6 +47,7 @@ class RobustResult:
     screen: pd.DataFrame | None = None
     staffing: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    unclear: list[str] = field(default_factory=list)   # parameters whose harder end the screen could not tell
 
     @property
     def robust_answer(self) -> dict | None:
@@ -95,16 +96,20 @@ def choose_parameters(scenario: Scenario, staffing: Sequence[str], targets: Sequ
     chosen = top_parameters(m, top) if m is not None and len(m) else keys[:top]
     chosen = chosen or keys[:top]
     harder = {}
+    unclear = []
     for p in chosen:
-        score = 0.0
+        score, noise = 0.0, 0.0
         for t in targets:
             row = m[(m["kpi"] == t.kpi) & (m["parameter"] == p)] if m is not None else pd.DataFrame()
             if row.empty:
                 continue
             spread = float(m[m["kpi"] == t.kpi]["mu_star"].sum()) or 1.0
             score += (1 if t.higher_is_better else -1) * float(row["mu"].iloc[0]) / spread
+            noise += float(row["mu_star_conf"].iloc[0]) / spread
         harder[p] = "low" if score > 0 else "high"   # raising it helps the targets: the low end is harder
-    return chosen, harder, m
+        if abs(score) < noise:
+            unclear.append(p)
+    return chosen, harder, m, unclear
 
 
 def robust_capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], targets: Sequence[Target | str],
@@ -135,7 +140,7 @@ def robust_capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], tar
     at = typical.answer if typical.answer is not None else \
         typical.levels.sort_values("staff_hours_per_week").iloc[-1].to_dict()
     level_sc = typical.sweep.scenarios[int(at["level"])]
-    chosen, harder, screen = choose_parameters(level_sc, staffing, targets, parameters, top, seed=seed, days=days,
+    chosen, harder, screen, unclear = choose_parameters(level_sc, staffing, targets, parameters, top, seed=seed, days=days,
                                                collector=collector, progress=False, **backend)
     raw = to_dict(scenario)
     problem = R.problem(chosen)
@@ -163,7 +168,7 @@ def robust_capacity(scenario: Scenario, params: Mapping[str, Sequence[Any]], tar
         vals = [r[k] for r in [typical_row] + rows]
         if all(v is None or (isinstance(v, (int, np.integer)) and not isinstance(v, bool)) for v in vals):
             table[k] = pd.array(vals, dtype="Int64")
-    return RobustResult(typical, chosen, harder, table, results[-1], results[:-1], screen, staffing, targets)
+    return RobustResult(typical, chosen, harder, table, results[-1], results[:-1], screen, staffing, targets, unclear)
 
 
 def explanation(res: RobustResult) -> list[str]:
@@ -191,6 +196,10 @@ def explanation(res: RobustResult) -> list[str]:
     ends = ", ".join(f"{p} {res.harder_end[p]} ({_factor_text(p, c[p])})" for p in res.parameters)
     lines.append(f"Worst plausible corner (every one of them at the end that makes the targets harder: {ends}): "
                  f"{_answer_text(res.corner.answer, s)}.")
+    if res.unclear:
+        lines.append(f"- The screen could not tell which end is harder for {', '.join(res.unclear)} (a small effect, "
+                     "or one that changes direction across the range): the corner takes the end its mean effect "
+                     "points to.")
     lines.append("Each answer is the ordinary capacity answer at that point (same levels, targets, meaning and "
                  "replications, common random numbers); the hypercube samples the ranges, it does not cover "
                  "every combination; the corner is the cautious bound.")
