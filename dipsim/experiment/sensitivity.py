@@ -288,8 +288,8 @@ def explanation(res: SensitivityResult) -> list[str]:
                 b = d.iloc[1]
                 text += f", then {b.parameter} ({_u(k, b.mu_star)})"
             small = int((d["share"] < 0.02).sum())
-            lines.append(text + (f"; {small} parameters each move it by less than 2% of the total." if small
-                                 else "."))
+            few = f"; {small} parameters each move it by" if small > 1 else "; 1 parameter moves it by"
+            lines.append(text + (f"{few} less than 2% of the total." if small else "."))
     if res.sobol is not None:
         lines.append(f"Sobol indices of {', '.join(res.sobol_parameters)} "
                      f"({res.provenance.get('sobol_n')} base points): the share of each KPI's variation across "
