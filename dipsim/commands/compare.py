@@ -54,7 +54,7 @@ def add_arguments(p) -> None:
                         "bh (Benjamini-Hochberg false discovery rate) or none")
     p.add_argument("--threshold", action="append", metavar="KPI=VALUE",
                    help="the smallest difference that matters for a KPI, in its unit (repeatable; default: "
-                        + THRESHOLD_RULE + ")")
+                        + THRESHOLD_RULE.replace("%", "%%") + ")")
     s = p.add_argument_group("choosing the best policy (Kim-Nelson ranking and selection)")
     s.add_argument("--select", metavar="KPI:higher|lower", help="choose the best variant on this KPI, e.g. "
                                                                "completion_rate:higher")
