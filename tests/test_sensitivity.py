@@ -4,8 +4,6 @@ own sensitivity runner, then on the model, and the command's output and errors."
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -89,17 +87,16 @@ def test_bad_parameters_are_named():
         sensitivity(sc, ["completion_rate"], PARAMS, method="sobol", sobol_n=12, **KW)
 
 
-def _dipsim(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "dipsim", *args], capture_output=True, text=True, cwd=cwd)
+def test_command_writes_tables_plot_and_words(tmp_path, capsys):
+    from dipsim.cli import main
 
-
-def test_command_writes_tables_plot_and_words(tmp_path):
     out = tmp_path / "sens"
-    r = _dipsim("sensitivity", "--parameter", "sessions.lead_days", "--parameter", "compliance.session_outcomes",
-                "--kpi", "completion_rate", "--method", "morris", "--trajectories", "3", "-n", "2", "--days", "30",
-                "--backend", "serial", "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    assert "compliance.session_outcomes moves it most" in r.stdout and "Morris screening: completion_rate" in r.stdout
+    code = main(["sensitivity", "--parameter", "sessions.lead_days", "--parameter", "compliance.session_outcomes",
+                 "--kpi", "completion_rate", "--method", "morris", "--trajectories", "3", "-n", "2", "--days", "30",
+                 "--backend", "serial", "--out", str(out)])
+    stdout = capsys.readouterr().out
+    assert code == 0
+    assert "compliance.session_outcomes moves it most" in stdout and "Morris screening: completion_rate" in stdout
     for f in ("morris.csv", "design.csv", "runs.parquet", "sensitivity.png", "explanation.txt", "provenance.json"):
         assert (out / f).exists(), f
     assert json.loads((out / "provenance.json").read_text())["kind"] == "sensitivity"

@@ -317,29 +317,33 @@ def explanation(res: SensitivityResult) -> list[str]:
 
 
 def plot(res: SensitivityResult, kpis: Sequence[str] | None = None, top: int = 8):
-    """One panel per KPI: horizontal bars of Morris mu* (as a share of the total) or Sobol S1 and ST."""
+    """One row of panels per KPI: Morris mu* (mean effect across the range, in the KPI's unit) as
+    horizontal bars, and beside it, where run, the Sobol indices S1 (alone) and ST (with others)."""
     import matplotlib.pyplot as plt
 
     kpis = list(kpis or res.kpis)
-    fig, axes = plt.subplots(len(kpis), 1, figsize=(8, 0.45 * top * len(kpis) + 1.2), squeeze=False)
-    for ax, k in zip(axes[:, 0], kpis):
-        if res.sobol is not None and len(res.sobol[res.sobol["kpi"] == k]):
-            d = res.sobol[res.sobol["kpi"] == k].sort_values("ST", ascending=True).tail(top)
-            y = np.arange(len(d))
-            ax.barh(y + 0.2, d["ST"], 0.4, xerr=d["ST_conf"], label="total (ST)", color="#4c72b0")
-            ax.barh(y - 0.2, d["S1"], 0.4, xerr=d["S1_conf"], label="alone (S1)", color="#dd8452")
-            ax.set_xlabel("share of the variance across the ranges (Sobol)")
-        elif res.morris is not None and len(res.morris[res.morris["kpi"] == k]):
-            d = res.morris[res.morris["kpi"] == k].sort_values("mu_star", ascending=True).tail(top)
-            y = np.arange(len(d))
-            ax.barh(y, d["mu_star"], xerr=d["mu_star_conf"], color="#4c72b0", label="mu* (Morris)")
-            ax.set_xlabel(f"mean effect across the range, {registry.unit(k) or 'KPI units'} (Morris mu*)")
-        else:
-            continue
-        ax.set_yticks(y)
-        ax.set_yticklabels(d["parameter"], fontsize=8)
-        ax.set_title(f"{registry.label(k) or k}", fontsize=10)
-        ax.legend(fontsize=8, loc="lower right")
+    panels = [m for m, df in (("morris", res.morris), ("sobol", res.sobol)) if df is not None and len(df)]
+    fig, axes = plt.subplots(len(kpis), max(1, len(panels)), figsize=(7 * max(1, len(panels)),
+                             0.4 * top * len(kpis) + 1.2), squeeze=False)
+    for row, k in zip(axes, kpis):
+        for ax, method in zip(row, panels):
+            if method == "morris":
+                d = res.morris[res.morris["kpi"] == k].sort_values("mu_star").tail(top)
+                y = np.arange(len(d))
+                ax.barh(y, d["mu_star"], xerr=d["mu_star_conf"], color="#4c72b0", label="mu* (Morris)")
+                unit = registry.unit(k)
+                unit = "as a share (0.1 = 10 percentage points)" if unit == "share" else (unit or "KPI units")
+                ax.set_xlabel(f"mean effect across the range, {unit} (Morris mu*)")
+            else:
+                d = res.sobol[res.sobol["kpi"] == k].sort_values("ST").tail(top)
+                y = np.arange(len(d))
+                ax.barh(y + 0.2, d["ST"], 0.4, xerr=d["ST_conf"], label="with others (ST)", color="#4c72b0")
+                ax.barh(y - 0.2, d["S1"], 0.4, xerr=d["S1_conf"], label="alone (S1)", color="#dd8452")
+                ax.set_xlabel("share of the variation across the ranges (Sobol)")
+            ax.set_yticks(y)
+            ax.set_yticklabels(d["parameter"], fontsize=8)
+            ax.set_title(f"{registry.label(k) or k}: {'screening' if method == 'morris' else 'variance shares'}",
+                         fontsize=10)
+            ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
-
