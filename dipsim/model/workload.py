@@ -156,7 +156,7 @@ class Workload:
             if math.isinf(start):
                 return
             yield env.timeout(start - env.now)
-            length = rota.current_end(env.now) - env.now
+            length = rota.current_end(start) - start  # from ``start``: the clock's sum may round past it
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
             pool.settle()
