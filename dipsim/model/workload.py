@@ -63,7 +63,7 @@ class Workload:
         for name in OTHER_WORK_POOL:
             stream = getattr(cj.other_work, name)
             pool = pools[OTHER_WORK_POOL[name]]
-            if stream.per_week > 0 and _has_duty(pool):
+            if stream.per_week > 0 and pool.staffed:
                 self._next_arrival(name, pool, self._stream(name, stream, pool))
         for name in ("custody", "community"):
             pool = pools[name]
@@ -175,10 +175,10 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
         return t + duty_h
     if rota.never:
         return math.inf
+    if not duty_h / rota.weekly_hours <= MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
+        return math.inf
     weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
     if weeks >= 1:
-        if weeks > MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
-            return math.inf
         t += weeks * HOURS_PER_WEEK
         duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
     while True:
@@ -190,10 +190,6 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
             return t + duty_h
         duty_h -= end - t
         t = end
-
-
-def _has_duty(pool: WorkerPool) -> bool:
-    return not pool.rota.never
 
 
 def expected_other_hours(scenario: Scenario) -> dict[tuple[str, str], float]:
