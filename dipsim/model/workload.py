@@ -151,14 +151,17 @@ class Workload:
         """At the start of each duty period, each worker's share of it owed as admin, then travel: done
         whenever no job waits (:meth:`WorkerPool.owe`), so it takes no queue of its own."""
         env, rota = self.env, pool.rota
+        t = 0.0
         while True:
-            start = rota.next_start(env.now)
+            start = rota.next_start(t)
             if math.isinf(start):
                 return
-            yield env.timeout(start - env.now)
-            length = rota.current_end(env.now) - env.now
+            yield env.timeout(max(0.0, start - env.now))
+            # the rota's own times, not env.now: now + (start - now) may round to just off duty
+            length = rota.current_end(start) - start
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
+            t = start + length
             pool.settle()
             if not self.stopped:
                 for activity, share in (("admin", admin), ("travel", travel)):
@@ -166,7 +169,7 @@ class Workload:
                     if hours > 0:
                         self._count(pool, hours, activity, pool.workers)
                         pool.owe(hours, activity)
-            yield env.timeout(length)
+            yield env.timeout(max(0.0, t - env.now))
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
