@@ -300,12 +300,12 @@ def _entries() -> list[KPI]:
                         f"(0 if none).", section=B))
         e.append(_k(f"busy_{pool}_all_h", f"{words} CJIT hours", "worker hours",
                     f"Hours {words} CJIT workers spent on all activities.", section=B))
-        e.append(_k(f"utilisation_{pool}", f"{words} CJIT utilisation, all work", "share",
+        e.append(_k(f"utilisation_{pool}", f"{words} CJIT utilisation, all CJIT work", "share",
                     f"Hours {words} CJIT workers were busy within their duty hours, on all their work (this "
                     f"pathway and the team's other work: the rest of the DIP caseload, admin, travel), divided by "
                     f"those duty hours (blank for an unlimited or on-call pool).", section=B))
         if pool != "callout":
-            e.append(_k(f"utilisation_{pool}_pathway", f"{words} CJIT utilisation, this pathway's work only",
+            e.append(_k(f"utilisation_{pool}_pathway", f"{words} CJIT utilisation, this pathway alone",
                         "share",
                         f"The part of {words} CJIT utilisation spent on this pathway: the DIP Conditional Caution "
                         f"and Required Assessment work, its DIRs and its onward referrals' caseload contacts "

@@ -29,7 +29,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("Waits", (
         ("mean_wait_arrest_to_ia_h", 0), ("mean_wait_caution_to_first_session_d", 0),
         ("p90_wait_caution_to_first_session_d", 0), ("custody_assessments_missed_no_worker", 0))),
-    ("CJIT utilisation (busy / duty hours; all work, then this pathway's share)", (
+    ("CJIT utilisation (busy / duty hours; all CJIT work, then this pathway alone)", (
         ("fte_custody", 0), ("utilisation_custody", 1), ("utilisation_custody_pathway", 1),
         ("fte_community", 0), ("utilisation_community", 1), ("utilisation_community_pathway", 1),
         ("busy_callout_all_h", 0))),

@@ -208,9 +208,10 @@ def test_the_answer_on_the_model_gives_utilisation_and_what_decided_it():
     assert res.evidence["years_met"].tolist() == [14, 14]     # 14 of 14 years just show 80% (bound 0.807)
     at = res.sweep.results[res.sweep.results[W] == 1]
     text = " ".join(capacity_text(res).split())
-    assert (f"Utilisation at the answer (mean over years; all work, of which this pathway's work): custody "
-            f"{100 * at['utilisation_custody'].mean():.0f}% ({100 * at['utilisation_custody_pathway'].mean():.0f}%) "
-            f"with {at['fte_custody'].mean():.1f} FTE") in text
+    assert (f"Utilisation at the answer (share of duty hours, mean over years): custody "
+            f"{100 * at['utilisation_custody'].mean():.0f}% on all CJIT work, "
+            f"{100 * at['utilisation_custody_pathway'].mean():.0f}% on this pathway alone, "
+            f"{at['fte_custody'].mean():.1f} FTE") in text
     assert at["utilisation_custody"].mean() > at["utilisation_custody_pathway"].mean() > 0
     assert f"{res.answer['staff_hours_per_week'] / 37.5:.1f} FTE at 37.5 hours" in text
     assert "nothing below it was tried" in text and res.screen is None
@@ -304,3 +305,24 @@ def test_capacity_plot_labels_the_bound_at_each_tests_confidence():
     fig = plots.capacity(res, view="mean")
     assert "one-sided 97.5% lower bound" in [ln.get_label() for ln in fig.axes[0].get_lines()]
     plt.close(fig)
+
+
+def test_the_screen_includes_the_teams_other_work():
+    """The quick screen perturbs the cjit.* workload keys (the other caseload's rates together, admin shares,
+    caseload weeks, DIR minutes) and on the model more other caseload means busier community workers."""
+    from dipsim.experiment.capacity.screen import OTHER_WORK, perturb, screen
+    from dipsim.experiment.kpis import KpiCollector
+
+    sc = load_scenario("urban_intensive")
+    raw = to_dict(sc)
+    lo, hi, lo_text, hi_text = perturb(raw, OTHER_WORK, "rates")
+    assert lo["cjit.other_work.self_referrals.per_week"] == 0.5 * sc.cjit.other_work.self_referrals.per_week
+    assert hi["cjit.other_work.custody_other.per_week"] == 1.5 * sc.cjit.other_work.custody_other.per_week
+    assert (lo_text, hi_text) == ("x0.5 other caseload", "x1.5 other caseload")
+    assert perturb(raw, "cjit.admin_share.community", "share")[:2] == (pytest.approx(0.15), pytest.approx(0.35))
+    assert perturb(to_dict(from_dict(deep_merge(raw, {"cjit": no_other_work()}))), OTHER_WORK, "rates") is None
+    out = screen(sc, ["utilisation_community"], n=1, seed=sc.seed, days=20, collector=KpiCollector(),
+                 backend="serial")
+    by = out.set_index("parameter")["effect"]
+    assert {OTHER_WORK, "cjit.admin_share.community", "cjit.caseload.weeks", "cjit.dir_minutes"} <= set(by.index)
+    assert by[OTHER_WORK] > 0.05 and by["cjit.admin_share.community"] > 0

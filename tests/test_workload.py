@@ -258,7 +258,7 @@ def test_utilisation_table_splits_the_work_and_sums_to_all():
         assert mine < r.kpis[f"utilisation_{pool}"]
         assert (rows["fte"] == r.kpis[f"fte_{pool}"]).all()
     text = format_summary(r)
-    assert "utilisation, all work" in text and "utilisation, this pathway's work only" in text
+    assert "utilisation, all CJIT work" in text and "utilisation, this pathway alone" in text
     assert "staff (FTE)" in text
 
 

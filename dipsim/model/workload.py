@@ -63,7 +63,7 @@ class Workload:
         for name in OTHER_WORK_POOL:
             stream = getattr(cj.other_work, name)
             pool = pools[OTHER_WORK_POOL[name]]
-            if stream.per_week > 0 and _has_duty(pool):
+            if stream.per_week > 0 and pool.staffed:
                 self._next_arrival(name, pool, self._stream(name, stream, pool))
         for name in ("custody", "community"):
             pool = pools[name]
@@ -151,14 +151,17 @@ class Workload:
         """At the start of each duty period, each worker's share of it owed as admin, then travel: done
         whenever no job waits (:meth:`WorkerPool.owe`), so it takes no queue of its own."""
         env, rota = self.env, pool.rota
+        t = 0.0
         while True:
-            start = rota.next_start(env.now)
+            start = rota.next_start(t)
             if math.isinf(start):
                 return
-            yield env.timeout(start - env.now)
-            length = rota.current_end(start) - start  # from ``start``: the clock's sum may round past it
+            yield env.timeout(max(0.0, start - env.now))
+            # the rota's own times, not env.now: now + (start - now) may round to just off duty
+            length = rota.current_end(start) - start
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
+            t = start + length
             pool.settle()
             if not self.stopped:
                 for activity, share in (("admin", admin), ("travel", travel)):
@@ -166,7 +169,7 @@ class Workload:
                     if hours > 0:
                         self._count(pool, hours, activity, pool.workers)
                         pool.owe(hours, activity)
-            yield env.timeout(length)
+            yield env.timeout(max(0.0, t - env.now))
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
@@ -175,10 +178,9 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
         return t + duty_h
     if rota.never:
         return math.inf
-    whole_weeks = duty_h / rota.weekly_hours  # the rota repeats weekly: skip whole weeks at once
-    if whole_weeks > MAX_WEEKS:  # a stream of almost nothing (even an infinite gap): no arrival within any run
+    if not duty_h / rota.weekly_hours <= MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
         return math.inf
-    weeks = math.floor(whole_weeks)
+    weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
     if weeks >= 1:
         t += weeks * HOURS_PER_WEEK
         duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
@@ -191,10 +193,6 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
             return t + duty_h
         duty_h -= end - t
         t = end
-
-
-def _has_duty(pool: WorkerPool) -> bool:
-    return not pool.rota.never
 
 
 def expected_other_hours(scenario: Scenario) -> dict[tuple[str, str], float]:

@@ -141,7 +141,7 @@ def utilisation(result, ax=None):
         util = totals.loc[p, "utilisation"]
         mine = parts[(parts.pool == p) & (parts.get("work", "this pathway") == "this pathway")]["utilisation"].sum()
         txt = f" {left[i]:,.0f} h" + ("" if pd.isna(util) else
-                                      f", all work {100 * util:.0f}% of duty hours (this pathway {100 * mine:.0f}%)")
+                                      f", all CJIT work {100 * util:.0f}% of duty hours (this pathway alone {100 * mine:.0f}%)")
         a.text(left[i], i, txt, va="center", fontsize=8)
     a.set_xlim(0, max(1.0, left.max()) * 1.3)
     a.set_xlabel(f"CJIT worker hours over {_days_of(result)} days of arrests")

@@ -104,9 +104,9 @@ def explanation(result) -> list[str]:
                 for p in ("custody", "community") if f"utilisation_{p}" in ans]
         util = [u for u in util if np.isfinite(u[1])]
         if util:
-            out.append("Utilisation at the answer (mean over years; all work, of which this pathway's work): " +
-                       ", ".join(f"{p} {_share(v)} ({_share(m)})" + (f" with {f:.1f} FTE" if np.isfinite(f) else "")
-                                 for p, v, m, f in util) + ".")
+            out.append("Utilisation at the answer (share of duty hours, mean over years): " +
+                       "; ".join(f"{p} {_share(v)} on all CJIT work, {_share(m)} on this pathway alone"
+                                 + (f", {f:.1f} FTE" if np.isfinite(f) else "") for p, v, m, f in util) + ".")
     k = len(result.chains)
     each = f"each test at {_pct(1 - result.test_confidence)}" + (
         f" ({_pct(1 - result.confidence)} shared over {k} chains of levels)" if k > 1 else "")

@@ -223,7 +223,8 @@ def _utilisation(result: RotaResult, p: Pattern) -> str:
     res = result.capacity.sweep.results
     at = res[res["variant"] == p.describe()]
     util = {c[len("utilisation_"):].replace("_pathway", " (this pathway alone)") if c.endswith("_pathway") else
-            f"{c[len('utilisation_'):]} (all work)": at[c].mean() for c in res.columns if c.startswith("utilisation_")}
+            f"{c[len('utilisation_'):]} (all CJIT work)": at[c].mean() for c in res.columns
+            if c.startswith("utilisation_")}
     return ", ".join(f"{k} {_share(v)}" for k, v in util.items() if np.isfinite(v))
 
 
@@ -277,6 +278,9 @@ def rota_explanation(result: RotaResult) -> list[str]:
         out.append(f"Too few replications: with {n_min} years even {n_min} of {n_min} cannot show "
                    f"{_share(result.years)} of years at {_pct(cap.test_confidence)}; that needs at least {need} (-n), "
                    f"or fewer patterns.")
-    out.append("Each pattern has the same number of workers on every shift (a scenario's custody pool has one "
-               "worker count).")
+    out.append("Each pattern has the same number of workers on every shift: a scenario's custody pool has one "
+               "worker count (cjit.custody.workers) for all its shifts, and overlapping shifts merge into one "
+               "period of cover rather than adding workers, so a pattern such as two workers in the afternoon "
+               "peak and one in the evening cannot be expressed; compare such options as separate scenarios "
+               "(dipsim compare).")
     return out

@@ -2,11 +2,16 @@
 
 At one staffing level, each candidate parameter is set to a low and a high value in turn
 (days, hours and arrest rates halved and times 1.5; counts and workers one fewer and one
-more; probabilities 0.1 lower and higher, within [0, 1]; for the share of appointments
+more; probabilities and shares 0.1 lower and higher, within [0, 1]; for the share of appointments
 attended, the other outcomes are rescaled to keep the sum 1), a few replications each,
 under common random numbers (replication r of every variant sees the same arrests). The
 effect of a parameter on a KPI is the mean over replications of (high - low). It is a
 screen: one factor at a time, few replications, no interactions.
+
+The candidates include the team's other work (``cjit.*``, :mod:`dipsim.model.workload`): the rest of
+its DIP caseload (``cjit.other_work.*.per_week``: every stream's rate together, one parameter), admin
+shares, the onward referrals' caseload weeks and the DIR's minutes. They share the workers with this
+pathway, so they move waits and utilisation that staffing alone seems not to.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from ...scenario.loader import to_dict
 from ..overrides import apply_overrides
 from ..sweep import sweep
 
+OTHER_WORK = "cjit.other_work.*.per_week"
+"""One screen parameter for the team's other DIP caseload: every stream's jobs a week together."""
 CANDIDATES: tuple[tuple[str, str], ...] = (
     ("sessions.lead_days", "days"),
     ("sessions.interval_days", "days"),
@@ -33,9 +40,15 @@ CANDIDATES: tuple[tuple[str, str], ...] = (
     ("cjit.custody.workers", "workers"),
     ("cjit.community.workers", "workers"),
     ("arrivals.scale", "scale"),
+    # the team's other work (dipsim.model.workload): it competes with this pathway for the same workers
+    (OTHER_WORK, "rates"),
+    ("cjit.admin_share.custody", "share"),
+    ("cjit.admin_share.community", "share"),
+    ("cjit.caseload.weeks", "dist"),
+    ("cjit.dir_minutes", "dist"),
 )
-RULE = ("days, hours and arrest rates halved and x1.5; counts and workers -1 and +1; "
-        "probabilities -0.1 and +0.1")
+RULE = ("days, hours, arrest rates and the other caseload's rates halved and x1.5; counts and workers -1 and +1; "
+        "probabilities and shares -0.1 and +0.1")
 
 
 def _get(raw: dict, dotted: str) -> Any:
@@ -51,6 +64,14 @@ def perturb(raw: dict, key: str, kind: str) -> tuple[Any, Any, str, str] | None:
     """(low value, high value, low as text, high as text), or None if the key cannot be perturbed."""
     if kind == "scale":
         return 0.5, 1.5, "x0.5 arrests", "x1.5 arrests"
+    if kind == "rates":  # every stream of the other caseload at once: overrides of several keys
+        streams = raw.get("cjit", {}).get("other_work", {})
+        rates = {f"cjit.other_work.{name}.per_week": s["per_week"] for name, s in streams.items()
+                 if isinstance(s, dict) and isinstance(s.get("per_week"), (int, float)) and s["per_week"] > 0}
+        if not rates:
+            return None
+        return ({k: v * 0.5 for k, v in rates.items()}, {k: v * 1.5 for k, v in rates.items()},
+                "x0.5 other caseload", "x1.5 other caseload")
     try:
         v = _get(raw, key)
     except KeyError:
@@ -93,13 +114,14 @@ def screen(scenario: Scenario, kpis: Sequence[str], *, n: int = 3, seed: int, da
         if p is None:
             continue
         lo, hi, lo_text, hi_text = p
+        lo, hi = (lo, hi) if kind == "rates" else ({key: lo}, {key: hi})
         try:  # a value the scenario rejects (a cross-check) leaves the parameter out of the screen
-            apply_overrides(scenario, {key: lo})
-            apply_overrides(scenario, {key: hi})
+            apply_overrides(scenario, lo)
+            apply_overrides(scenario, hi)
         except InputError:
             continue
-        variants[f"{key} low"] = {key: lo}
-        variants[f"{key} high"] = {key: hi}
+        variants[f"{key} low"] = lo
+        variants[f"{key} high"] = hi
         meta.append((key, lo_text, hi_text))
     res = sweep(scenario, None, n, variants=variants, seed=seed, days=days, collector=collector,
                 progress=False, **backend).results
