@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
-from .pathway_record import EVENT_CODES, codes
+from .pathway_record import EVENT_CODES, TEST_RESULTS, codes
 from .rules.compliance import REVIEW_SESSIONS, TRIAGE_SESSIONS
 from .scenario.schema import OUTCOME_KEYS
 from .time import HOURS_PER_DAY as H
 
-__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "warned_appointments"]
+__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "restriction_on_bail", "warned_appointments"]
 
 EVENT = codes(EVENT_CODES)
 ATTENDED = OUTCOME_KEYS.index("attended")
@@ -77,7 +77,22 @@ def deliver_condition(w, i: int, condition: str):
         r.prosecuted[i] = prosecution.value == "prosecuted"
         if explain:
             w.step("prosecution", prosecution)
+    if prosecute is not False:  # a charge may follow: Restriction on Bail (§2.2)
+        restriction_on_bail(w, i)
     return "non_compliance_reported"
+
+
+def restriction_on_bail(w, i: int) -> None:
+    """§2.2: Restriction on Bail, on a route that can lead to a charge (he declined the caution, the CPS
+    refused it, or he did not comply and may be prosecuted), decided from where he lives
+    (``people.resides_in_england``), not from the area's country alone."""
+    p, r = w.people, w.records
+    rob = rules.restriction_on_bail(w.settings.country, bool(p.resides_in_england[i]), TEST_RESULTS[r.test_result[i]])
+    r.restriction_on_bail[i] = rob.value
+    if w.explaining:
+        w.step("restriction_on_bail", rob)
+        if rob.value:
+            w.act("restriction_on_bail_may_apply")
 
 
 def comply_by(w, i: int, condition: str, own_delay_h: float) -> rules.Decision | None:

@@ -43,7 +43,7 @@ TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_
          "report_h", "end_h")
 FLAGS = ("consent", "police_recommended", "cps_authorised", "police_bail", "accepted", "session2_group",
          "dir_completed", "onward_referral", "voluntary_continuation", "ra_non_compliance_reported",
-         "restriction_on_bail", "prosecuted", "completed_in_time")
+         "restriction_on_bail", "prosecuted", "completed_in_time", "statutory_eligible", "drug_indication")
 COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
 NOT_SET = -1
 

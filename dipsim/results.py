@@ -114,6 +114,13 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
     tally = Tally(p)
     k["arrests"] = n
     k["arrests_per_day"] = n / days if days else float("nan")
+    # §2.1 and the drug indication, recorded apart (an adult outside the map may still be tested, §2.2)
+    eligible, indicated = p["statutory_eligible"], p["drug_indication"]
+    k["outside_map"] = int((eligible == False).sum())  # noqa: E712 (nullable: NA is neither)
+    k["outside_map_with_drug_indication"] = int(((eligible == False) & (indicated == True)).sum())  # noqa: E712
+    k["outside_map_no_drug_indication"] = int(((eligible == False) & (indicated == False)).sum())  # noqa: E712
+    k["drug_indication"] = tally.true("drug_indication")
+    k["no_drug_indication"] = int((indicated == False).sum())  # noqa: E712
     for state in p["terminal_state"].cat.categories:
         k[f"terminal_{state}"] = tally("terminal_state", state)
     tested = p["test_result"] != "not_tested"

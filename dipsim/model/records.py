@@ -75,6 +75,7 @@ class Records(PersonRecord):
             "accepts_responsibility": c.accepts_responsibility,
             "resident_in_area": c.resident,
             "home_cjit_can_deliver": c.home_cjit_can_deliver,
+            "resides_in_england": c.resides_in_england,
         }
         for name in TIMES:
             cols[name] = getattr(self, name)

@@ -43,7 +43,7 @@ def settings_of(sc: Scenario) -> PathwaySettings:
 def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
     """Each person's answer to each of the pathway's questions, from his pre-drawn uniforms
     (one comparison per person and question, vectorised; the same comparisons as one at a time)."""
-    u, n = cohort.u, cohort.n
+    u = cohort.u
     d = sc.decisions
     return {
         "inspector_authorises": u["inspector"] < sc.testing.inspector_authorised_share,
@@ -61,7 +61,6 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
         "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
         "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
         "follow_up_need_days": cohort.draws["need_h"] / H,
-        "resides_in_england": np.full(n, sc.area.country == "england"),
         # §6, Annex C session 1: the worker's choice, one draw per person (warns for the commoner breach first)
         "worker_warns_intoxicated": u["worker_warns"] < sc.compliance.worker_warns_intoxicated,
         "worker_warns_behaviour": u["worker_warns"] < sc.compliance.worker_warns_behaviour,
@@ -206,7 +205,7 @@ class SimulatedArea:
         yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
         if r.fa_outcome[i] == FA["cancelled"]:
             return
-        attends = p.u["follow_up_attends"][i] < self.follow_up_attends
+        attends = rules.follow_up_assessment_held(p.u["follow_up_attends"][i] < self.follow_up_attends).value == "attended"
         hours = p.fa_h[i] if attends else p.no_show_h[i]
         start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
         if start is None or r.fa_outcome[i] == FA["cancelled"]:  # cautioned while it waited: a late cancellation

@@ -19,8 +19,8 @@ from .offences import LOCAL_PROSECUTION_POLICY, OFFENCE_NAMES, OFFENCES, offence
 from .offer import offer_response
 from .pathway import Consideration, police_consideration
 from .targeting import cps_drug_use_suitability, drug_use_suitability
-from .testing import (assessment_route, follow_up_assessment, initial_assessment, restriction_on_bail,
-                      test_on_arrest, voluntary_assessment)
+from .testing import (assessment_route, follow_up_assessment, follow_up_assessment_held, initial_assessment,
+                      restriction_on_bail, test_on_arrest, voluntary_assessment)
 
 __all__ = [
     "Decision", "cjit_report", "comply_by_outcome", "dir_required", "follow_up_outcome", "follow_up_period",
@@ -29,6 +29,6 @@ __all__ = [
     "record_suitability", "residence", "statutory_preconditions", "CONDITIONS", "MENU_POLICIES",
     "choose_condition", "group_session", "has_follow_up", "sessions", "LOCAL_PROSECUTION_POLICY",
     "OFFENCE_NAMES", "OFFENCES", "offence", "offer_response", "assessment_route", "follow_up_assessment",
-    "initial_assessment", "restriction_on_bail", "test_on_arrest", "voluntary_assessment", "Consideration",
-    "police_consideration", "cps_drug_use_suitability", "drug_use_suitability",
+    "follow_up_assessment_held", "initial_assessment", "restriction_on_bail", "test_on_arrest",
+    "voluntary_assessment", "Consideration", "police_consideration", "cps_drug_use_suitability", "drug_use_suitability",
 ]

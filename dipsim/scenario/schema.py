@@ -127,6 +127,11 @@ class People(_Section):
     resident_in_area: Real("prob") = p(0.9, "probability", FREE, "Lives in this DAT area (§4.6.6 Step 1).")
     home_cjit_can_deliver: Real("prob") = p(0.6, "probability", FREE,
                                      "For out-of-area residents: home CJIT can deliver and report (§4.6.6).")
+    out_of_area_other_country: Real("prob") = p(
+        0.2, "probability", "free parameter (plausible range 0-0.5; cross-border residence)",
+        "Of those who live outside this DAT area, the share who live in the other country (Wales for an English "
+        "area, England for a Welsh one). Restriction on Bail (§2.2) applies to those tested in England who also "
+        "reside in England: it is decided from where each person lives.")
 
 
 @section
