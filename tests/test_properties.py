@@ -471,10 +471,15 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     iff(p, condition != "none", authorised, "a condition iff the CPS authorised", ("condition",))
     iff(p, isset(p["accepted"]), authorised, "an offer iff authorised", ("accepted",))
     iff(p, false(p["accepted"]), terminal == "declined_prosecution", "declined iff the offer was refused")
-    iff(p, isset(p["restriction_on_bail"]), terminal == "declined_prosecution", "Restriction on Bail considered on declining")
-    rob = (sc.area.country == "england") & positive
-    iff(p, true(p["restriction_on_bail"]), (terminal == "declined_prosecution") & rob,
-        "Restriction on Bail iff declined after a positive test in England (§2.2)", ("test_result",))
+    # §2.2: Restriction on Bail on every route to a charge (declined, CPS refusal, non-compliance not spared
+    # prosecution), from where the person lives
+    to_charge = (terminal == "declined_prosecution") | (p["stop_reason"].astype(str).to_numpy() == "cps_not_authorised") \
+        | ((terminal == "non_compliance_reported") & ~false(p["prosecuted"]))
+    iff(p, isset(p["restriction_on_bail"]), to_charge, "Restriction on Bail considered on every route to a charge")
+    rob = (sc.area.country == "england") & positive & p["resides_in_england"].to_numpy()
+    iff(p, true(p["restriction_on_bail"]), to_charge & rob,
+        "Restriction on Bail iff on a route to a charge after a positive test in England, living in England (§2.2)",
+        ("test_result", "resides_in_england"))
     cautioned = isset(p["caution_h"])
     iff(p, cautioned, true(p["accepted"]), "cautioned iff accepted", ("caution_h", "accepted"))
     iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress"]),
