@@ -182,6 +182,8 @@ class Events(_Section):
     willing_to_see_worker: Bool() = d(True, "On the voluntary route: willing to see the drug worker (§4.6.6 "
                                             "Step 1); false stops the case as its own outcome, not refused consent.")
     consents_to_share: Bool() = d(True, "Written consent to share (Annex A note 1).")
+    dir_already_completed: Bool() = d(False, "A current DIR from an earlier contact: his triage assessments add to "
+                                             "it rather than complete another (§5).")
     police_bail: Bool() = d(False, "On police bail (§3.1).")
     police_refer_on_merits: Bool() = d(False, "The police refer despite a record that weighs against, on its "
                                               "own merits (§4.1).")

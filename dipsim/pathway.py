@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Generator, Protocol
 
 from . import rules
-from .pathway_delivery import deliver_condition, restriction_on_bail
+from .pathway_delivery import deliver_condition, restriction_on_bail, triage_dir
 from .pathway_record import (CONDITION_CODES, DISPOSALS, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
                              TERMINAL_STATES, TEST_RESULTS, VA_OUTCOMES, PersonRecord, codes)
 from .rules.eligibility import ADULT_AGE
@@ -254,6 +254,7 @@ def initial_required_assessment(w: World, i: int):
             w.act("report_ra_non_compliance")
         return "failed"
     r.assessed_profile[i] = p.profile[i]
+    triage_dir(w, i, "initial_assessment")  # §5: the custody assessment is a triage assessment
     if p.needs_follow_up_assessment[i]:  # §2.2: 4-8 days later, in the DAT of residence
         r.fa_outcome[i] = ARRANGED
         r.fa_due_h[i] = start + p.fa_delay_h[i]
@@ -272,6 +273,7 @@ def voluntary_assessment(w: World, i: int):
     r.va_start_h[i] = start
     r.va_outcome[i] = VA["held"]
     r.assessed_profile[i] = p.profile[i]
+    triage_dir(w, i, "voluntary_assessment")  # §5
 
 
 def known_profile(w: World, i: int) -> tuple[int | None, str]:

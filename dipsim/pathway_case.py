@@ -32,6 +32,7 @@ import numpy as np
 
 from .casefile import WARNED
 from .pathway import ARRANGED, FA, PathwaySettings, pathway
+from .pathway_delivery import triage_dir
 from .pathway_record import CONDITION_CODES, DISPOSALS, NOT_SET, TERMINAL_STATES, PersonRecord
 from .rules import follow_up_assessment_held, review_gap_ok
 from .rules.base import Decision
@@ -114,6 +115,7 @@ class CaseWorld:
             "refers_on_merits": ev["police_refer_on_merits"], "exceptional_reason": ev["exceptional_reason"],
             "cps_accepts_exceptional_reason": True,  # the CPS sees the reason the police see
             "police_know_profile": True,  # a profile the case states is known (Annex A note 2)
+            "dir_already_completed": ev["dir_already_completed"],
             "cps_condition": ev["cps_condition"], "accepts_caution": ev["accepts_caution"],
             "accepts_onward_referral": ev["accepts_onward_referral"], "continues_voluntarily": False,
             "onward_referral_indicated": ev["onward_referral_indicated"],
@@ -197,7 +199,9 @@ class CaseWorld:
         held = follow_up_assessment_held(attends)
         r.fa_outcome[0] = FA["held" if attends else "not_attended"]
         self.step("follow_up_assessment_held", held)
-        if not attends:
+        if attends:
+            triage_dir(self, i, "follow_up_assessment")  # §5: not a second DIR
+        else:
             self.act("report_ra_non_compliance")
 
     def voluntary_engagement(self, i: int) -> None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
-from .pathway_record import EVENT_CODES, TEST_RESULTS, codes
+from .pathway_record import DIR_AT, EVENT_CODES, TEST_RESULTS, codes
 from .rules.compliance import REVIEW_SESSIONS, TRIAGE_SESSIONS
 from .scenario.schema import OUTCOME_KEYS
 from .time import HOURS_PER_DAY as H
 
-__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "restriction_on_bail", "warned_appointments"]
+__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "restriction_on_bail", "triage_dir",
+           "warned_appointments"]
 
-EVENT = codes(EVENT_CODES)
+EVENT, WHERE = codes(EVENT_CODES), codes(DIR_AT)
 ATTENDED = OUTCOME_KEYS.index("attended")
 INTOXICATED, BEHAVIOUR = OUTCOME_KEYS.index("intoxicated"), OUTCOME_KEYS.index("unacceptable_behaviour")
 
@@ -80,6 +81,26 @@ def deliver_condition(w, i: int, condition: str):
     if prosecute is not False:  # a charge may follow: Restriction on Bail (§2.2)
         restriction_on_bail(w, i)
     return "non_compliance_reported"
+
+
+def triage_dir(w, i: int, kind: str) -> bool:
+    """§5: "A DIR should be completed on every individual who has a triage assessment": after the initial,
+    voluntary or follow-up assessment, or a condition's triage session, unless one is already completed, in
+    this episode or (``people.dir_already_completed``) from an earlier contact. Returns whether a DIR was
+    completed now (the caller books the worker's time for it)."""
+    p, r = w.people, w.records
+    earlier = bool(p.dir_already_completed[i])
+    dir_ = rules.dir_required(kind, already_completed=earlier or r.dir_completed[i] == 1)
+    if dir_.value:
+        r.dir_completed[i] = True
+        r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
+    elif earlier:
+        r.dir_completed_at[i] = WHERE["earlier_contact"]
+    if w.explaining:
+        w.step("dir", dir_)
+        if dir_.value:
+            w.act("complete_dir")
+    return dir_.value
 
 
 def restriction_on_bail(w, i: int) -> None:
@@ -173,13 +194,7 @@ def deliver_sessions(w, i: int, condition: str):
             return False, own_delay_h
         r.sessions_attended[i] += 1
         if kind in TRIAGE_SESSIONS:  # §5: a DIR after a triage assessment, not a second one
-            dir_ = rules.dir_required(kind, already_completed=bool(r.dir_completed[i] == 1))
-            if dir_.value:
-                r.dir_completed[i] = True
-            if explain:
-                w.step("dir", dir_)
-                if dir_.value:
-                    w.act("complete_dir")
+            triage_dir(w, i, kind)
         gap = s.interval_days
         if kind == "education":
             gap = max(gap, s.review_min_gap_days)

@@ -25,6 +25,10 @@ VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
 FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
 CONDITION_CODES = ("none",) + CONDITIONS
 EVENT_CODES = ("none",) + OUTCOME_KEYS + ("not_completed_in_time",)
+DIR_AT = ("none", "initial_assessment", "voluntary_assessment", "follow_up_assessment", "condition_session",
+          "earlier_contact")
+"""Where this episode's DIR was completed (§5: at the first triage assessment), or ``earlier_contact``: a
+triage assessment was held but a current DIR from an earlier contact was added to, not duplicated."""
 """What decided a non-compliance: an appointment's event, or not completing by the comply-by date (§4.6.6 Step 3)."""
 STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised",
                 "unwilling_voluntary_assessment", "not_recommended_offence", "not_recommended_record",
@@ -37,6 +41,7 @@ CATEGORIES = {
     "positive_for": POSITIVE_CODES, "route": ROUTES,
     "ia_outcome": IA_OUTCOMES, "va_outcome": VA_OUTCOMES, "fa_outcome": FA_OUTCOMES,
     "condition": CONDITION_CODES, "non_compliance_event": EVENT_CODES, "stop_reason": STOP_REASONS,
+    "dir_completed_at": DIR_AT,
 }
 TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_due_h", "fa_start_h",
          "referral_h", "cps_h", "caution_h", "session1_h", "session2_h", "session3_h", "follow_up_end_h",

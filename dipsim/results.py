@@ -169,6 +169,10 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
             k[f"non_compliance_{e}"] = tally("non_compliance_event", e)
     k["rearrangements"] = int(p["rearrangements"].sum())
     k["dirs_completed"] = tally.true("dir_completed")
+    for where in ("initial_assessment", "voluntary_assessment", "condition_session"):  # (a follow-up assessment
+        # follows an initial one attended, which completed the DIR: §5, none at the follow-up)
+        k[f"dirs_completed_at_{where}"] = tally("dir_completed_at", where)
+    k["dirs_not_duplicated"] = tally("dir_completed_at", "earlier_contact")
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = output.groups_held if output is not None else float("nan")

@@ -69,6 +69,7 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
             "attends_follow_up_assessment": (str(row["fa_outcome"]) == "held") if fa_before_cps else None,
             "consents_to_share": True if consent is None else consent,
+            "dir_already_completed": str(row["dir_completed_at"]) == "earlier_contact",
             "willing_to_see_worker": str(row["va_outcome"]) != "unwilling",
             "police_bail": bool(_flag(row["police_bail"])),
             "police_refer_on_merits": recommended and not record_ok,

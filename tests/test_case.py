@@ -93,10 +93,10 @@ class TestPreconditions:
                                             "follow_up_assessment_arranged": True})
         assert r.disposal == "not_eligible"
         assert steps(r) == ["statutory_preconditions", "drug_test", "assessment_route", "initial_assessment",
-                            "follow_up_assessment"]
+                            "dir", "follow_up_assessment"]  # §5: a DIR for everyone with a triage assessment
         assert step(r, "statutory_preconditions")["rule"] == "§2.1"
         assert step(r, "follow_up_assessment")["rule"] == "§3.1"
-        assert r.actions == ["required_assessment_continues"]
+        assert r.actions == ["required_assessment_continues", "complete_dir"]
         failed = run({"admits_offence": False}, {"drug_test": "positive", "attends_initial_assessment": False})
         assert failed.disposal == "not_eligible" and failed.actions == ["report_ra_non_compliance"]
 
@@ -185,7 +185,7 @@ class TestPoliceAndCps:
         assert r.disposal == "alternative_disposal"
         assert r.steps[-2]["step"] == "consent_to_share" and r.steps[-2]["rule"] == "Annex A note 1"
         assert "PACE" in r.steps[-2]["detail"]
-        assert r.actions == ["required_assessment_continues"]
+        assert r.actions == ["required_assessment_continues", "complete_dir"]
         assert r.condition is None and r.outcome is None
 
     def test_denies_responsibility(self):
@@ -249,7 +249,7 @@ class TestPoliceAndCps:
         r = run({"known_drug_misuser": True}, {**POSITIVE_ATTENDED, "cps_authorises": False,
                                                "follow_up_assessment_arranged": True})
         assert r.disposal == "alternative_disposal"
-        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply"]
+        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply", "complete_dir"]
 
     def test_recent_similar_offending(self):
         r = run({"known_drug_misuser": True, "recent_similar_offending": True})
@@ -305,14 +305,14 @@ class TestOffer:
         assert r.condition == "one_session" and r.outcome is None
         assert step(r, "offer")["rule"] == "§4.6.6 Step 3"
         assert step(r, "restriction_on_bail")["rule"] == "§2.2"
-        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply",
+        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply", "complete_dir",
                              "prosecution_considered"]
         assert not any(s["step"].startswith("session_") for s in r.steps)
 
     def test_declined_in_wales(self):
         r = self.declined({"country": "wales"})
         assert r.disposal == "declined_prosecution"
-        assert r.actions == ["required_assessment_continues", "prosecution_considered"]
+        assert r.actions == ["required_assessment_continues", "complete_dir", "prosecution_considered"]
         assert "Wales" in step(r, "restriction_on_bail")["detail"]
 
     def test_declined_in_england_living_in_wales(self):
@@ -321,7 +321,7 @@ class TestOffer:
 
     def test_declined_without_positive_test(self):
         r = run({"known_drug_misuser": True}, {"accepts_caution": False})
-        assert r.actions == ["prosecution_considered"]
+        assert r.actions == ["complete_dir", "prosecution_considered"]  # §5: the voluntary assessment's DIR
 
 
 # --------------------------------------------------------------------------- follow-up assessment
@@ -403,9 +403,10 @@ class TestSessions:
         assert step(r, "unused_session_events")["detail"].startswith("1 session event")
         assert step(r, "police_closure")["rule"] == "§4.6.6 Step 6"
 
-    def test_non_compliance_at_first_session_no_dir(self):
+    def test_non_compliance_at_first_session_no_second_dir(self):
         r = run(THREE, {"sessions": ["missed_without_notice"]})
-        assert r.actions == ["prosecution_considered"]
+        assert r.actions == ["complete_dir", "prosecution_considered"]  # the DIR of the voluntary assessment (§5)
+        assert steps(r).count("dir") == 1 and steps(r).index("dir") < steps(r).index("session_1")
         assert "unused_session_events" not in steps(r)
 
     def test_rearranged_once_then_attended(self):
@@ -418,7 +419,7 @@ class TestSessions:
     def test_rearranged_twice_is_non_compliance(self):
         r = run(THREE, {"sessions": ["missed_with_notice", "missed_with_notice"]})
         assert r.outcome == "non_compliance_reported"
-        assert r.actions == ["reschedule_session", "prosecution_considered"]
+        assert r.actions == ["complete_dir", "reschedule_session", "prosecution_considered"]
         assert "re-arranged" in r.steps[steps(r).index("cjit_report") - 1]["detail"]
 
     def test_rearrangements_counted_per_session(self):

@@ -242,3 +242,36 @@ class TestHonestFunnel:
         assert k["drug_indication"] + k["no_drug_indication"] == int(adult.sum())
         text = format_summary(r)
         assert "outside the map" in text and "adults with no drug indication" in text
+
+
+# --------------------------------------------------------------------------- point 10
+
+class TestDirAtTheCustodyAssessment:
+    @rests_on("A DIR should be completed on every individual who has a triage assessment")
+    def test_explainer_completes_it_at_the_custody_assessment_and_not_again(self):
+        r = case(THREE, {**POSITIVE, "sessions": ["attended", "attended", "attended"]})
+        dirs = [s for s in r.steps if s["step"] == "dir"]
+        names = [s["step"] for s in r.steps]
+        assert names.index("dir") == names.index("initial_assessment") + 1
+        assert "initial assessment" in dirs[0]["detail"] and "complete_dir" in r.actions
+        assert len(dirs) == 2 and "already completed" in dirs[1]["detail"]  # the triage session adds to it
+        voluntary = case({**THREE, "known_drug_misuser": True})
+        assert "voluntary assessment" in step(voluntary, "dir")["detail"]
+
+    @rests_on("if offender on CJIT caseload, follow usual DIR procedures")
+    def test_an_earlier_dir_is_added_to_not_duplicated(self):
+        r = case(THREE, {**POSITIVE, "dir_already_completed": True})
+        assert "complete_dir" not in r.actions
+        assert all("already completed" in s["detail"] for s in r.steps if s["step"] == "dir")
+
+    def test_simulation_records_where_each_dir_was_completed(self, default_scenario):
+        p = simulate(default_scenario, days=90).people
+        at = p["dir_completed_at"].astype(str)
+        assessed = (p["ia_outcome"] == "attended") | (p["va_outcome"] == "held")
+        assert (p["dir_completed"] == True).sum() == at.isin(  # noqa: E712
+            ["initial_assessment", "voluntary_assessment", "condition_session"]).sum()
+        assert (at[assessed] != "none").all()  # every custody triage: a DIR, or an earlier one added to
+        assert (at[p["ia_outcome"] == "attended"] != "condition_session").all()
+        assert (at == "initial_assessment").sum() > 0 and (at == "voluntary_assessment").sum() > 0
+        assert (at == "earlier_contact").sum() > 0 and p.loc[at == "earlier_contact", "known_drug_misuser"].all()
+        assert (at == "follow_up_assessment").sum() == 0  # the initial assessment came first

@@ -534,7 +534,8 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     fu_cond = np.array([has_follow_up(c) for c in condition], dtype=bool)
     implies(p, isset(p["follow_up_end_h"]), fu_cond & (attended == plan_len), "follow-up only after every session")
     implies(p, p["follow_up_contacts"].to_numpy() > 0, fu_cond, "follow-up contacts only under the Follow-Up Condition")
-    late = cjit_late | (event == "not_completed_in_time")
+    late = cjit_late | (event == "not_completed_in_time") \
+        | ((terminal == "in_progress") & false(p["completed_in_time"]))  # found late; the report not yet made
     implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | late | ~done),
             "voluntary engagement only after a completed follow-up")
     for j in (1, 2, 3):

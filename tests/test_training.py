@@ -66,7 +66,7 @@ def test_every_action(cards):
 
 
 def test_both_outcomes(cards):
-    assert {c.result.outcome for c in cards} == {None, "complied", "non_compliance_reported"}
+    assert {c.result.outcome for c in cards} == {None, "complied", "non_compliance_reported", "not_delivered_in_time"}
 
 
 def test_every_kind_of_non_compliance(cards):

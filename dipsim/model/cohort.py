@@ -89,7 +89,7 @@ def _view(a: np.ndarray) -> memoryview:
 UNIFORMS = ("inspector", "refusal", "positive", "positive_for", "attends_ia", "willing_voluntary", "follow_up_needed",
             "follow_up_attends", "consent", "cps", "accepts_caution", "onward_referral",
             "voluntary_continuation", "refer_on_merits", "exceptional_reason", "cps_exceptional_reason",
-            "police_know_profile", "worker_warns", "prosecuted", "onward_referral_indicated")
+            "police_know_profile", "worker_warns", "prosecuted", "onward_referral_indicated", "dir_earlier")
 
 
 def arrival_times(scenario: Scenario, streams: Streams, days: int) -> tuple[np.ndarray, np.ndarray]:

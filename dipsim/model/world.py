@@ -14,7 +14,7 @@ import simpy
 
 from .. import rules
 from ..pathway import PathwaySettings
-from ..pathway_delivery import warned_appointments
+from ..pathway_delivery import triage_dir, warned_appointments
 from ..pathway_record import EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
@@ -57,6 +57,8 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
         "exceptional_reason": u["exceptional_reason"] < d.exceptional_reason,
         "cps_accepts_exceptional_reason": u["cps_exceptional_reason"] < d.cps_accepts_exceptional_reason,
         "police_know_profile": u["police_know_profile"] < sc.assessment.police_know_profile,
+        # §5: a current DIR from an earlier contact (known misusers only)
+        "dir_already_completed": cohort.known_misuser & (u["dir_earlier"] < sc.assessment.dir_already_completed),
         "accepts_caution": u["accepts_caution"] < d.accepts_caution,
         "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
         "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
@@ -212,6 +214,8 @@ class SimulatedArea:
             return
         r.fa_start_h[i] = start
         r.fa_outcome[i] = FA["held" if attends else "not_attended"]
+        if attends:
+            triage_dir(self, i, "follow_up_assessment")  # §5: not a second DIR
 
     def voluntary_engagement(self, i: int) -> None:
         """§4.6.4: continued voluntary engagement with the CJIT after the required period."""

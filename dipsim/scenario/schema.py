@@ -176,6 +176,11 @@ class Assessment(_Section):
                                    "(Annex A note 2).")
     follow_up_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "CJIT worker time for a follow-up assessment in the community.")
+    dir_already_completed: Real("prob") = p(
+        0.3, "probability", FREE + " (plausible 0-0.6)",
+        "Of those known to misuse drugs, the share with a current DIR from an earlier contact (on the CJIT "
+        "caseload: Annex C session 1 'follow usual DIR procedures'); their triage assessments add to it rather "
+        "than complete another (§5: minimise duplication).")
 
 
 @section
