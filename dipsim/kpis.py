@@ -275,6 +275,15 @@ def _entries() -> list[KPI]:
         _k("dirs_completed_at_condition_session", "DIRs completed at a condition's triage session", "people",
            "DIRs completed at the first session of the DIP Condition (no assessment in custody completed one).",
            cite="§5", section=C),
+        _k("home_cjit_conditions", "conditions delivered by a home CJIT", "people",
+           "Out-of-area residents cautioned here whose DIP Condition the CJIT of their area of residence delivers "
+           "and reports on (not this area's CJIT's work).", cite="§4.6.6 Step 1", section=C),
+        _k("home_cjit_follow_up_assessments", "follow-up assessments by a home CJIT", "people",
+           "Follow-up Required Assessments of out-of-area residents, held (attended or not) in their DAT of "
+           "residence by its CJIT (not this area's CJIT's work).", cite="§2.2", section=C),
+        _k("home_cjit_hours", "home CJITs' hours on this area's cases", "worker hours",
+           "Worker hours that out-of-area residents' home CJITs spent on their follow-up assessments, sessions and "
+           "contacts; not in this area's pools or utilisation.", cite="§4.6.6 Step 1", section=C),
         _k("dirs_not_duplicated", "triage assessments added to an earlier DIR", "people",
            "People with a current DIR from an earlier contact who had a triage assessment: the worker added to it "
            "rather than completing another.", cite="§5", section=C),

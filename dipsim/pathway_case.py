@@ -34,7 +34,7 @@ from .casefile import WARNED
 from .pathway import ARRANGED, FA, PathwaySettings, pathway
 from .pathway_delivery import triage_dir
 from .pathway_record import CONDITION_CODES, DISPOSALS, NOT_SET, TERMINAL_STATES, PersonRecord
-from .rules import follow_up_assessment_held, review_gap_ok
+from .rules import delivering_cjit, follow_up_assessment_held, review_gap_ok
 from .rules.base import Decision
 from .rules.menu import CONDITION_SECTION, CONDITIONS
 from .rules.offences import OFFENCE_NAMES
@@ -198,6 +198,8 @@ class CaseWorld:
             return
         held = follow_up_assessment_held(attends)
         r.fa_outcome[0] = FA["held" if attends else "not_attended"]
+        if not self.people.resident[0]:  # §2.2: in his DAT of residence, by its CJIT
+            self.step("delivering_cjit", delivering_cjit(False, "follow_up_assessment"))
         self.step("follow_up_assessment_held", held)
         if attends:
             triage_dir(self, i, "follow_up_assessment")  # §5: not a second DIR

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
-from .pathway_record import DIR_AT, EVENT_CODES, TEST_RESULTS, codes
+from .pathway_record import DELIVERED_BY, DIR_AT, EVENT_CODES, TEST_RESULTS, codes
 from .rules.compliance import REVIEW_SESSIONS, TRIAGE_SESSIONS
 from .scenario.schema import OUTCOME_KEYS
 from .time import HOURS_PER_DAY as H
@@ -20,7 +20,7 @@ from .time import HOURS_PER_DAY as H
 __all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "restriction_on_bail", "triage_dir",
            "warned_appointments"]
 
-EVENT, WHERE = codes(EVENT_CODES), codes(DIR_AT)
+EVENT, WHERE, BY = codes(EVENT_CODES), codes(DIR_AT), codes(DELIVERED_BY)
 ATTENDED = OUTCOME_KEYS.index("attended")
 INTOXICATED, BEHAVIOUR = OUTCOME_KEYS.index("intoxicated"), OUTCOME_KEYS.index("unacceptable_behaviour")
 
@@ -38,6 +38,11 @@ def deliver_condition(w, i: int, condition: str):
     state, or None if the CJIT could not deliver in this run."""
     env, p, r = w.env, w.people, w.records
     explain = w.explaining
+    # §4.6.6 Step 1: this area's CJIT, or an out-of-area resident's home CJIT, delivers and reports.
+    by = rules.delivering_cjit(bool(p.resident[i]), "condition")
+    r.delivered_by[i] = BY[by.value]
+    if explain and by.value == "home_cjit":  # (this area's own CJIT goes without saying)
+        w.step("delivering_cjit", by)
     # §4.6.1-4.6.3, §6, §5, Annex C: the sessions; then §4.6.4: any Follow-Up Condition.
     complied, own_delay_h = yield from deliver_sessions(w, i, condition)
     if rules.has_follow_up(condition):

@@ -25,6 +25,8 @@ VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
 FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
 CONDITION_CODES = ("none",) + CONDITIONS
 EVENT_CODES = ("none",) + OUTCOME_KEYS + ("not_completed_in_time",)
+DELIVERED_BY = ("none", "local_cjit", "home_cjit")
+"""Which CJIT delivered the DIP Condition: this area's, or the out-of-area resident's home CJIT (§4.6.6 Step 1)."""
 DIR_AT = ("none", "initial_assessment", "voluntary_assessment", "follow_up_assessment", "condition_session",
           "earlier_contact")
 """Where this episode's DIR was completed (§5: at the first triage assessment), or ``earlier_contact``: a
@@ -41,7 +43,7 @@ CATEGORIES = {
     "positive_for": POSITIVE_CODES, "route": ROUTES,
     "ia_outcome": IA_OUTCOMES, "va_outcome": VA_OUTCOMES, "fa_outcome": FA_OUTCOMES,
     "condition": CONDITION_CODES, "non_compliance_event": EVENT_CODES, "stop_reason": STOP_REASONS,
-    "dir_completed_at": DIR_AT,
+    "dir_completed_at": DIR_AT, "delivered_by": DELIVERED_BY,
 }
 TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_due_h", "fa_start_h",
          "referral_h", "cps_h", "caution_h", "session1_h", "session2_h", "session3_h", "follow_up_end_h",
@@ -75,6 +77,7 @@ class PersonRecord:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
         self.known_profile = np.full(n, NOT_SET, np.int8)  # the Annex B group the police considered
+        self.home_cjit_h = np.zeros(n)  # worker hours the home CJIT spent on him (§2.2, §4.6.6 Step 1)
         # One base-8 digit per appointment: an int64 holds 21 digits; a longer log (many
         # re-arrangements allowed) uses Python ints, which never overflow.
         self.session_log = np.zeros(n, object if long_logs else np.int64)

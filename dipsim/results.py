@@ -173,6 +173,11 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
         # follows an initial one attended, which completed the DIR: §5, none at the follow-up)
         k[f"dirs_completed_at_{where}"] = tally("dir_completed_at", where)
     k["dirs_not_duplicated"] = tally("dir_completed_at", "earlier_contact")
+    # §2.2, §4.6.6 Step 1: out-of-area residents' work is their home CJIT's, counted apart from this area's pools
+    k["home_cjit_conditions"] = tally("delivered_by", "home_cjit")
+    held_fa = p["fa_outcome"].isin(["held", "not_attended"])
+    k["home_cjit_follow_up_assessments"] = int((~p["resident_in_area"] & held_fa).sum())
+    k["home_cjit_hours"] = float(p["home_cjit_h"].sum())
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = output.groups_held if output is not None else float("nan")

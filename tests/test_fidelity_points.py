@@ -275,3 +275,36 @@ class TestDirAtTheCustodyAssessment:
         assert (at == "initial_assessment").sum() > 0 and (at == "voluntary_assessment").sum() > 0
         assert (at == "earlier_contact").sum() > 0 and p.loc[at == "earlier_contact", "known_drug_misuser"].all()
         assert (at == "follow_up_assessment").sum() == 0  # the initial assessment came first
+
+
+# --------------------------------------------------------------------------- point 11
+
+class TestOutOfAreaResidents:
+    @rests_on("if the CJIT in their area of residence could deliver the DIP Condition and report appropriately "
+              "compliance or non-compliance",
+              "The follow-up assessment (if required) occurring 4-8 days later in that offenders DAT of residence")
+    def test_explainer_says_the_home_cjit_delivers(self):
+        away = {**THREE, "resident_in_area": False, "home_cjit_can_deliver": True}
+        r = case(away, {**ASSESSED, "police_bail": True, "attends_follow_up_assessment": True})
+        delivered = [s for s in r.steps if s["step"] == "delivering_cjit"]
+        assert [s["rule"] for s in delivered] == ["§2.2", "§4.6.6 Step 1"]
+        assert "DAT of residence" in delivered[0]["detail"]
+        assert "area of residence delivers" in delivered[1]["detail"]
+        assert "delivering_cjit" not in [s["step"] for s in case(THREE, POSITIVE).steps]
+
+    def test_simulation_counts_the_home_cjits_work_apart_from_this_areas_pools(self):
+        sc = replace(load_scenario("urban_intensive"), {"people.resident_in_area": 0.6})
+        r = simulate(sc, days=120)
+        p, k = r.people, r.kpis
+        away = ~p["resident_in_area"]
+        cautioned = p["caution_h"].notna()
+        assert (p.loc[cautioned & away, "delivered_by"] == "home_cjit").all()
+        assert (p.loc[cautioned & ~away, "delivered_by"] == "local_cjit").all()
+        assert k["home_cjit_conditions"] == int((cautioned & away).sum()) > 0
+        assert k["home_cjit_follow_up_assessments"] > 0
+        assert (p.loc[~away, "home_cjit_h"] == 0).all() and p.loc[cautioned & away, "home_cjit_h"].gt(0).all()
+        assert abs(k["home_cjit_hours"] - p["home_cjit_h"].sum()) < 1e-9
+        assert not (p.loc[away, "session2_group"] == True).any()  # noqa: E712 - not this area's groups
+        # not charged to this area's pool: everyone living here, and no one else, books community time
+        everyone_here = simulate(replace(sc, {"people.resident_in_area": 1.0}), days=120).kpis
+        assert k["busy_community_all_h"] < everyone_here["busy_community_all_h"]

@@ -139,17 +139,28 @@ class SimulatedArea:
 
     def appointment(self, i: int, kind: str, event: str, group: bool):
         """One appointment: 1:1 with a community CJIT worker, or (``group``: the pathway found the second
-        session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time."""
+        session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time.
+        An out-of-area resident's appointments are his home CJIT's (§4.6.6 Step 1), not this area's."""
         p = self.people
         attended = event == "attended"
-        if group:
+        if group and p.resident[i]:
             mode, start = yield self.groups.join(i)
             if mode == "group":
                 self.records.session2_group[i] = True
                 return start
         hours = p.draws[HOURS_KEY[kind]][i] if attended else p.no_show_h[i]
-        start = yield self.community.request(hours, kind if attended else "missed_appointment", 1)
+        start = yield from self.community_time(i, hours, kind if attended else "missed_appointment", 1)
         return start
+
+    def community_time(self, i: int, hours: float, activity: str, priority: int):
+        """A community worker's time for person ``i``: this area's pool, or for an out-of-area resident his home
+        CJIT's (§2.2, §4.6.6 Step 1), counted apart (``home_cjit_h``) and not charged to this area's pool; the home
+        CJIT's own capacity is not modelled, so it starts at once. Returns the start, or None if none came."""
+        if self.people.resident[i]:
+            start = yield self.community.request(hours, activity, priority)
+            return start
+        self.records.home_cjit_h[i] += hours
+        return self.env.now
 
     def follow_up_contacts(self, i: int, period: rules.Decision):
         """§4.6.4, §6: contacts every interval for the period; True if he kept them, False on
@@ -165,7 +176,8 @@ class SimulatedArea:
             slot += 1
             attended = event == "attended"
             hours = p.contact_h[i] if attended else p.no_show_h[i]
-            start = yield self.community.request(hours, "follow_up_contact" if attended else "missed_appointment", 2)
+            activity = "follow_up_contact" if attended else "missed_appointment"
+            start = yield from self.community_time(i, hours, activity, 2)
             if start is None:
                 yield self.never
                 return None
@@ -209,7 +221,8 @@ class SimulatedArea:
             return
         attends = rules.follow_up_assessment_held(p.u["follow_up_attends"][i] < self.follow_up_attends).value == "attended"
         hours = p.fa_h[i] if attends else p.no_show_h[i]
-        start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
+        activity = "follow_up_assessment" if attends else "missed_appointment"
+        start = yield from self.community_time(i, hours, activity, 1)
         if start is None or r.fa_outcome[i] == FA["cancelled"]:  # cautioned while it waited: a late cancellation
             return
         r.fa_start_h[i] = start
@@ -227,7 +240,7 @@ class SimulatedArea:
         step = self.follow_up_cfg.contact_interval_days * H
         while env.now + step <= end:
             yield env.timeout(step)
-            start = yield self.community.request(p.contact_h[i], "voluntary_contact", 3)
+            start = yield from self.community_time(i, p.contact_h[i], "voluntary_contact", 3)
             if start is None:
                 return
 
