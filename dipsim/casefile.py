@@ -26,7 +26,7 @@ from .rules.testing import TEST_RESULTS, assessment_route, test_on_arrest
 from .validation import fail, input_error, mapping_keys
 from .yamlfile import read_yaml_document
 
-__all__ = ["CASE_SESSION_EVENTS", "COMPLY_BY", "COUNTRIES", "FOLLOW_UP_EVENTS", "WARNED", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
+__all__ = ["make_possible", "impossible_facts", "CASE_SESSION_EVENTS", "COMPLY_BY", "COUNTRIES", "FOLLOW_UP_EVENTS", "WARNED", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
 
 COUNTRIES = ("england", "wales")
 FOLLOW_UP_EVENTS = ("complied", "not_complied")
@@ -269,6 +269,23 @@ def normalise_case(raw: Any, file: str = "<case>") -> dict:
     if impossible is not None:
         keys, why = impossible
         raise InputError(file, ", ".join(keys), why)
+    return case
+
+
+NEUTRAL = {"events.drug_test": "not_tested", "events.attends_initial_assessment": None,
+           "events.follow_up_assessment_arranged": False, "events.attends_follow_up_assessment": None}
+"""The value that removes an impossible fact (the first key :func:`impossible_facts` names)."""
+
+
+def make_possible(case: dict) -> dict:
+    """A completed case with each impossible fact replaced by its neutral value (a resident of the area lives
+    in its country), until the rules allow them all together: for generated cases (dipsim.pathway_map)."""
+    while (impossible := impossible_facts(case)) is not None:
+        section, key = impossible[0][0].split(".")
+        if (section, key) == ("offender", "resides_in_england"):
+            case[section][key] = case["area"]["country"] == "england"
+        else:
+            case[section][key] = NEUTRAL[f"{section}.{key}"]
     return case
 
 

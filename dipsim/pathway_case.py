@@ -149,7 +149,7 @@ class CaseWorld:
             pass
         stated = self.events["attends_follow_up_assessment"]
         if stated is not None and self.records.fa_outcome[0] == FA["cancelled"]:
-            self.note("follow_up_assessment_held", "Annex A note 3",
+            self.note("unused_follow_up_assessment", "Annex A note 3",
                       f"the case file records the follow-up assessment as {'attended' if stated else 'not attended'}, "
                       "but with no police bail the caution came first and cancelled it: not used")
         return self

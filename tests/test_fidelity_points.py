@@ -94,7 +94,7 @@ class TestFailedFollowUpAssessment:
     def test_without_bail_the_caution_comes_first_and_the_stated_attendance_is_not_used(self):
         r = case(THREE, {**ASSESSED, "attends_follow_up_assessment": False})
         assert r.condition == "three_session" and "cancel_follow_up_assessment" in r.actions
-        assert "not used" in step(r, "follow_up_assessment_held")["detail"]
+        assert "not used" in step(r, "unused_follow_up_assessment")["detail"]
         refused = case(THREE, {**ASSESSED, "attends_follow_up_assessment": False, "cps_authorises": False})
         assert refused.disposal == "alternative_disposal"  # §3.1: continues as normal, held after the decision
         assert step(refused, "follow_up_assessment_held")["rule"] == "§4.6.3"
