@@ -78,7 +78,8 @@ def dist(kind: str, **params: float) -> Dist:
 @section
 class Area(_Section):
     country: OneOf(COUNTRIES) = p("england", "england | wales", "guidance §2.2",
-                     "Restriction on Bail applies in England only (§2.2).")
+                     "Restriction on Bail applies in England only, to residents of England (§2.2); the "
+                     "area's own residents live in this country.")
     intensive: Bool = p(True, "bool", "guidance §2.2",
                         "DIP intensive area: testing on arrest and Required Assessment (§2.2).")
 
