@@ -131,7 +131,7 @@ def _entries() -> list[KPI]:
         _k("arrests", "arrests", "people", "People arrested in the area during the run's days of arrests.",
            "Arrested", section=S),
         _k("arrests_per_day", "arrests a day", "per day", "Arrests divided by the days of arrests.", section=S),
-        _k("outside_map", "outside the map: §2.1 not met", "people",
+        _k("outside_map", "outside the Annex A map", "people",
            "People arrested who never enter the Annex A process map, which starts at 'Offender admits offence': "
            "under 18, no admission in a cautioned interview, or not enough evidence to charge (§2.1). Adults among "
            "them are still tested and assessed (§2.2).", "Outside the map (§2.1 not met)", "§2.1", S),

@@ -241,7 +241,7 @@ class TestHonestFunnel:
             int((~p["statutory_eligible"] & adult).sum())
         assert k["drug_indication"] + k["no_drug_indication"] == int(adult.sum())
         text = format_summary(r)
-        assert "outside the map" in text and "adults with no drug indication" in text
+        assert "outside the Annex A map (§2.1)" in text and "adults with no drug indication" in text
 
 
 # --------------------------------------------------------------------------- point 10
