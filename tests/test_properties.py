@@ -526,7 +526,14 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, noncomp, event != "none", "non-compliance has its event", ("non_compliance_event",))
     implies(p, event != "none", noncomp | ~done, "an event only with non-compliance (or its report pending at the end)",
             ("non_compliance_event",))
-    iff(p, true(p["dir_completed"]), attended >= 1, "§5: a DIR iff the first (triage) session was attended")
+    # §5: a DIR after the first triage assessment (initial or voluntary assessment, or the condition's first
+    # session), unless one from an earlier contact is added to
+    triaged = (p["ia_outcome"].astype(str).to_numpy() == "attended") | (p["va_outcome"].astype(str).to_numpy() == "held") \
+        | (attended >= 1)
+    earlier = p["dir_completed_at"].astype(str).to_numpy() == "earlier_contact"
+    iff(p, true(p["dir_completed"]), triaged & ~earlier, "§5: a DIR iff a triage assessment, not duplicating one",
+        ("dir_completed_at",))
+    implies(p, earlier, p["known_drug_misuser"].to_numpy(), "an earlier DIR only for someone known to misuse drugs")
     implies(p, isset(p["onward_referral"]), attended == plan_len, "onward referral only after the review")
     grouped = np.array([c.removesuffix("_follow_up") in ses.group.conditions for c in condition], dtype=bool)
     implies(p, true(p["session2_group"]), grouped & ses.group.enabled,
