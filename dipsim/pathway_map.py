@@ -74,7 +74,6 @@ BOXES: tuple[Box, ...] = (
     Box("report", "CJIT informs police/CPS", CONDITION, ("cjit_report",)),
     Box("closure", "Police close the case or initiate a response", CONDITION, ("police_closure",)),
     Box("prosecution", "Police decide whether to prosecute", CONDITION, ("prosecution",)),
-    Box("rob_charge", "Restriction on Bail if charged?", CONDITION, ("restriction_on_bail",)),
 )
 BY_KEY = {b.key: b for b in BOXES}
 END_NOTE = "kept"
@@ -121,6 +120,8 @@ def _box_of(steps: list[dict], k: int, previous: str | None) -> str:
     name = steps[k]["step"]
     if name in ATTACHED and previous is not None:
         return previous
+    if name == "restriction_on_bail" and previous in ("closure", "prosecution"):
+        return previous  # after non-compliance a charge may follow: part of the police's response
     owners = _OWNERS.get(name)
     if not owners:
         raise UnmappedStep(f"the pathway's step {name!r} ({steps[k]['rule']}) is in no box of the Annex A map")
@@ -128,8 +129,6 @@ def _box_of(steps: list[dict], k: int, previous: str | None) -> str:
         return owners[0]
     # The arranged follow-up assessment is decided in three places (§3.1, Annex A note 3):
     # while on police bail (before the CPS), at the caution, or when no caution follows.
-    if name == "restriction_on_bail":  # on a route to a charge: declined or refused, or after non-compliance
-        return "rob_charge" if previous in ("closure", "prosecution") else "rob"
     if previous == "offer":
         return "caution"
     rest = [s["step"] for s in steps[k + 1:]]
@@ -212,7 +211,7 @@ def annex_a_map(results: Iterable) -> PathwayMap:
         prev = None
         for k, s in enumerate(steps):
             box = _box_of(steps, k, prev)
-            if s["step"] not in ATTACHED or s["step"] in BY_KEY[box].steps:
+            if s["step"] in BY_KEY[box].steps:  # a step attached to the box just passed cites nothing into it
                 cites.setdefault(box, set()).add(s["rule"])
             prev = box
         seen.update(boxes)

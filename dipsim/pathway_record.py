@@ -77,7 +77,7 @@ class PersonRecord:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
         self.known_profile = np.full(n, NOT_SET, np.int8)  # the Annex B group the police considered
-        self.home_cjit_h = np.zeros(n)  # worker hours the home CJIT spent on him (§2.2, §4.6.6 Step 1)
+        self.home_cjit_worker_hours = np.zeros(n)  # the home CJIT's hours on him (§2.2, §4.6.6 Step 1)
         # One base-8 digit per appointment: an int64 holds 21 digits; a longer log (many
         # re-arrangements allowed) uses Python ints, which never overflow.
         self.session_log = np.zeros(n, object if long_logs else np.int64)

@@ -177,7 +177,7 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
     k["home_cjit_conditions"] = tally("delivered_by", "home_cjit")
     held_fa = p["fa_outcome"].isin(["held", "not_attended"])
     k["home_cjit_follow_up_assessments"] = int((~p["resident_in_area"] & held_fa).sum())
-    k["home_cjit_hours"] = float(p["home_cjit_h"].sum())
+    k["home_cjit_hours"] = float(p["home_cjit_worker_hours"].sum())
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = output.groups_held if output is not None else float("nan")

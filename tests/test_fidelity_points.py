@@ -302,8 +302,9 @@ class TestOutOfAreaResidents:
         assert (p.loc[cautioned & ~away, "delivered_by"] == "local_cjit").all()
         assert k["home_cjit_conditions"] == int((cautioned & away).sum()) > 0
         assert k["home_cjit_follow_up_assessments"] > 0
-        assert (p.loc[~away, "home_cjit_h"] == 0).all() and p.loc[cautioned & away, "home_cjit_h"].gt(0).all()
-        assert abs(k["home_cjit_hours"] - p["home_cjit_h"].sum()) < 1e-9
+        hours = p["home_cjit_worker_hours"]
+        assert (hours[~away] == 0).all() and hours[cautioned & away].gt(0).all()
+        assert abs(k["home_cjit_hours"] - p["home_cjit_worker_hours"].sum()) < 1e-9
         assert not (p.loc[away, "session2_group"] == True).any()  # noqa: E712 - not this area's groups
         # not charged to this area's pool: everyone living here, and no one else, books community time
         everyone_here = simulate(replace(sc, {"people.resident_in_area": 1.0}), days=120).kpis
