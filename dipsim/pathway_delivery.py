@@ -99,6 +99,8 @@ def triage_dir(w, i: int, kind: str) -> bool:
     if dir_.value:
         r.dir_completed[i] = True
         r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
+        # the worker's time (dipsim.model.workload): the custody team's after a custody assessment
+        w.complete_dir(i, "custody" if kind in ("initial_assessment", "voluntary_assessment") else "community")
     elif earlier:
         r.dir_completed_at[i] = WHERE["earlier_contact"]
     if w.explaining:
@@ -208,6 +210,8 @@ def deliver_sessions(w, i: int, condition: str):
             referral = rules.onward_referral(p.profile[i] or None, True, p.accepts_onward_referral[i],
                                              p.onward_referral_indicated[i])
             r.onward_referral[i] = referral.value
+            if referral.value:
+                w.onward_referral(i)  # joins the CJIT caseload (dipsim.model.workload)
             if explain:
                 w.step("onward_referral", referral)
                 if referral.value:

@@ -245,6 +245,22 @@ class SimulatedArea:
             if start is None:
                 return
 
+    # -- the rest of the CJIT's work (dipsim.model.workload; set by the model) ----------------------
+    workload = None
+
+    def complete_dir(self, i: int, pool: str) -> None:
+        """§5: completing person ``i``'s DIR takes a worker's time on ``pool`` (an out-of-area resident's
+        community work is his home CJIT's, §4.6.6 Step 1: not this area's)."""
+        if pool == "community" and not self.people.resident[i]:
+            return
+        self.workload.dir_completed(i, pool)
+
+    def onward_referral(self, i: int) -> None:
+        """Annex C session 3: person ``i`` joins the CJIT caseload (care-planned contacts): his home CJIT's
+        if he lives in another area (§4.6.6 Step 1), not this area's."""
+        if self.people.resident[i]:
+            self.workload.onward_referral(i)
+
 
 class _Warned:
     """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed
