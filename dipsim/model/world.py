@@ -155,13 +155,15 @@ class SimulatedArea:
     def community_time(self, i: int, hours: float, activity: str, priority: int):
         """A community worker's time for person ``i``: this area's pool, or for an out-of-area resident his home
         CJIT's (§2.2, §4.6.6 Step 1), counted apart (``home_cjit_worker_hours``) and not charged to this area's
-        pool; the home CJIT's own capacity is not modelled, so it starts at once. Returns the start, or None if
-        none came."""
+        pool; the home CJIT's own capacity is not modelled, so it starts at once. Returns the start (once the
+        work is done, as a pool's request does), or None if none came."""
         if self.people.resident[i]:
             start = yield self.community.request(hours, activity, priority)
             return start
         self.records.home_cjit_worker_hours[i] += hours
-        return self.env.now
+        start = self.env.now
+        yield self.env.timeout(hours)  # as a pool's request, answered when the work is done
+        return start
 
     def follow_up_contacts(self, i: int, period: rules.Decision):
         """§4.6.4, §6: contacts every interval for the period; True if he kept them, False on
