@@ -99,8 +99,8 @@ def triage_dir(w, i: int, kind: str) -> bool:
     if dir_.value:
         r.dir_completed[i] = True
         r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
-        # the worker's time (dipsim.model.workload): the custody team's after a custody assessment
-        w.complete_dir(i, "custody" if kind in ("initial_assessment", "voluntary_assessment") else "community")
+        if kind not in ("initial_assessment", "voluntary_assessment"):  # the worker's time (dipsim.model.workload);
+            w.complete_dir(i, "community")  # a custody assessment's DIR is recorded, its time not yet booked
     elif earlier:
         r.dir_completed_at[i] = WHERE["earlier_contact"]
     if w.explaining:

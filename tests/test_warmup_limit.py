@@ -34,16 +34,16 @@ def test_mser_warns_when_the_transient_outlasts_the_search():
 
 def test_warmup_of_a_short_run_warns_in_days(default_scenario):
     # Whether 20 days hit the limit depends on the draws (5-day batches over a weekly rota): about 1 seed
-    # in 2 does with 3 replications. Seed 3 does (checked when the draws last changed); the synthetic
-    # series above tests the rule itself whatever the draws.
+    # in 2 does with 3 replications. Seed 7 does (checked when the draws last changed); the synthetic
+    # series above tests the rule itself whatever the draws. Seed 7 since the fidelity changes of issue 11.
     with pytest.warns(WarmupWarning, match=r"search limit for a 20-day run.*run longer \(e.g. --days 40\)"):
-        w = warmup(default_scenario, 3, days=20, seed=3, backend="serial", progress=False)
+        w = warmup(default_scenario, 3, days=20, seed=7, backend="serial", progress=False)
     assert w.at_limit and w.warmup_days == 10
 
 
 def test_cli_says_to_run_longer_in_one_line():
     args = [sys.executable, "-m", "dipsim", "replicate", "urban_intensive", "-n", "3", "--warmup", "auto",
-            "--backend", "serial", "--no-progress", "--kpi", "arrests", "--seed", "3"]  # seed: see above
+            "--backend", "serial", "--no-progress", "--kpi", "arrests", "--seed", "7"]  # seed: see above
     short = subprocess.run(args + ["--days", "20"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert short.returncode == 0, short.stderr
     assert short.stderr.splitlines() == [

@@ -15,7 +15,7 @@ import simpy
 from .. import rules
 from ..pathway import PathwaySettings
 from ..pathway_delivery import triage_dir, warned_appointments
-from ..pathway_record import EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
+from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
 from ..time import HOURS_PER_DAY as H
@@ -25,6 +25,7 @@ from .groups import GroupEducation
 from .records import Records
 
 FA, EVENT, TEST = codes(FA_OUTCOMES), codes(EVENT_CODES), codes(TEST_RESULTS)
+SESSION_DIR = codes(DIR_AT)["condition_session"]  # a DIR at a condition's session: the home CJIT's, if he lives away
 HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
 """The duration draw of each kind of session."""
 
@@ -253,7 +254,7 @@ class SimulatedArea:
     def complete_dir(self, i: int, pool: str) -> None:
         """§5: completing person ``i``'s DIR takes a worker's time on ``pool`` (an out-of-area resident's
         community work is his home CJIT's, §4.6.6 Step 1: not this area's)."""
-        if pool == "community" and not self.people.resident[i]:
+        if pool == "community" and not self.people.resident[i] and self.records.dir_completed_at[i] == SESSION_DIR:
             return
         self.workload.dir_completed(i, pool)
 
