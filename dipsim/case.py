@@ -29,12 +29,16 @@ Case file format (YAML; every key is optional except ``offender.offence``)
       accepts_responsibility: true      # attitude (§4.1)                        default true
       drug_use_profile: null     # Annex B group 1-4 as the assessment finds it, or null   default null
       resides_in_england: true   # for Restriction on Bail (§2.2)   default: true iff area.country is england
+                                 # (a resident of the area lives in the area's country)
     events:
       drug_test: not_tested      # positive | negative | refused | not_tested    default not_tested
       inspector_authorises: false       # an Inspector authorised a test for a non-trigger
                                         # offence (§2.2); only explains the test step   default false
       attends_initial_assessment: null  # true | false | null (not held: Annex A note 2)  default null
       follow_up_assessment_arranged: false  # a follow-up Required Assessment (§2.2)  default false
+      attends_follow_up_assessment: null  # true | false | null: with police_bail, held while on bail
+                                 # before the CPS decides (false: a failed Required Assessment, §4.6.3);
+                                 # without, held after the decision unless a caution cancelled it
       willing_to_see_worker: true  # on the voluntary route (§4.6.6 Step 1)   default true
       consents_to_share: true    # written consent to share (Annex A note 1)    default true
       police_bail: false         # (§3.1)                                        default false
@@ -86,12 +90,20 @@ Decision order (the one pathway's, which the simulation runs too)
    recommendation (§4.6.6 Step 2).
 5. The CPS decision (§4.5, §4.6.6 Step 2); not authorised: alternative disposal.
 6. The condition from the menu (§4.6, Annex B, or the CPS's explicit ``cps_condition``).
-7. The offer (§4.6.6 Step 3); declined: may be prosecuted; Restriction on Bail (§2.2).
-8. An arranged follow-up assessment continues (§3.1) or, once the caution is administered,
-   is cancelled (Annex A note 3) unless the offender is on police bail (§3.1).
+7. The offer (§4.6.6 Step 3); declined: may be prosecuted; Restriction on Bail (§2.2), decided from
+   where he lives, on every route that can lead to a charge (declined, CPS refusal, non-compliance).
+8. An arranged follow-up assessment continues (§3.1): on police bail it is held if it falls due (a
+   failed one leads to the One or Two Session Condition, §4.6.3); once the caution is administered it
+   is cancelled (Annex A note 3), police bail or not.
 9. Sessions (§4.6.1-4.6.3, §6, §5, Annex C), 10. follow-up (§4.6.4),
 11. the comply-by date (§4.6.6 Steps 3 and 5), when stated, 12. the CJIT report (§4.6.6 Step 5),
 the police closure (§4.6.6 Step 6) and, when stated, prosecution after non-compliance (§2.1).
+
+Facts that cannot occur together are refused with one line naming the keys (exit status 2): a test
+result where no test on arrest is made (non-intensive area, under 18, a non-trigger offence without an
+Inspector's authorisation), an initial assessment without a positive test in an intensive area, a
+follow-up arranged without an initial assessment attended, a follow-up attendance without one arranged,
+and a resident of the area said to live in the other country.
 
 Outputs
 -------

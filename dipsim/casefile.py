@@ -19,13 +19,14 @@ from pydantic.dataclasses import dataclass
 
 from .errors import InputError
 from .rules.compliance import SESSION_EVENTS, WORKER_JUDGEMENT_EVENTS
+from .rules.eligibility import ADULT_AGE
 from .rules.menu import CONDITIONS, PROFILES
 from .rules.offences import OFFENCE_NAMES
-from .rules.testing import TEST_RESULTS
+from .rules.testing import TEST_RESULTS, assessment_route, test_on_arrest
 from .validation import fail, input_error, mapping_keys
 from .yamlfile import read_yaml_document
 
-__all__ = ["CASE_SESSION_EVENTS", "COMPLY_BY", "COUNTRIES", "FOLLOW_UP_EVENTS", "WARNED", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
+__all__ = ["make_possible", "impossible_facts", "CASE_SESSION_EVENTS", "COMPLY_BY", "COUNTRIES", "FOLLOW_UP_EVENTS", "WARNED", "PERSPECTIVES", "SECTIONS", "Case", "load_case", "normalise_case"]
 
 COUNTRIES = ("england", "wales")
 FOLLOW_UP_EVENTS = ("complied", "not_complied")
@@ -174,9 +175,15 @@ class Events(_Section):
     inspector_authorises: Bool() = d(False, "An Inspector authorised a test for a non-trigger offence (§2.2).")
     attends_initial_assessment: Bool(True) = d(None, "true | false | null (not held: Annex A note 2).")
     follow_up_assessment_arranged: Bool() = d(False, "A follow-up Required Assessment (§2.2).")
+    attends_follow_up_assessment: Bool(True) = d(
+        None, "true | false | null (not stated). With police bail: held while he was on bail, before the CPS "
+              "decision; false counts as a failed Required Assessment (§4.6.3). Without: held after the decision, "
+              "if no caution cancelled it (Annex A note 3). Needs follow_up_assessment_arranged.")
     willing_to_see_worker: Bool() = d(True, "On the voluntary route: willing to see the drug worker (§4.6.6 "
                                             "Step 1); false stops the case as its own outcome, not refused consent.")
     consents_to_share: Bool() = d(True, "Written consent to share (Annex A note 1).")
+    dir_already_completed: Bool() = d(False, "A current DIR from an earlier contact: his triage assessments add to "
+                                             "it rather than complete another (§5).")
     police_bail: Bool() = d(False, "On police bail (§3.1).")
     police_refer_on_merits: Bool() = d(False, "The police refer despite a record that weighs against, on its "
                                               "own merits (§4.1).")
@@ -258,7 +265,61 @@ def normalise_case(raw: Any, file: str = "<case>") -> dict:
         raise err from None
     if case["offender"]["resides_in_england"] is None:
         case["offender"]["resides_in_england"] = case["area"]["country"] == "england"
+    impossible = impossible_facts(case)
+    if impossible is not None:
+        keys, why = impossible
+        raise InputError(file, ", ".join(keys), why)
     return case
+
+
+NEUTRAL = {"events.drug_test": "not_tested", "events.attends_initial_assessment": None,
+           "events.follow_up_assessment_arranged": False, "events.attends_follow_up_assessment": None}
+"""The value that removes an impossible fact (the first key :func:`impossible_facts` names)."""
+
+
+def make_possible(case: dict) -> dict:
+    """A completed case with each impossible fact replaced by its neutral value (a resident of the area lives
+    in its country), until the rules allow them all together: for generated cases (dipsim.pathway_map)."""
+    while (impossible := impossible_facts(case)) is not None:
+        section, key = impossible[0][0].split(".")
+        if (section, key) == ("offender", "resides_in_england"):
+            case[section][key] = case["area"]["country"] == "england"
+        else:
+            case[section][key] = NEUTRAL[f"{section}.{key}"]
+    return case
+
+
+def impossible_facts(case: dict) -> tuple[tuple[str, ...], str] | None:
+    """The first pair of facts in a completed case that cannot occur together under the rules, as (the keys,
+    why), or None. Each check asks the rule that makes the facts impossible (dipsim.rules)."""
+    area, off, ev = case["area"], case["offender"], case["events"]
+    test = test_on_arrest(area["intensive"], off["age"], off["offence"], ev["inspector_authorises"])
+    if ev["drug_test"] != "not_tested" and not test.value:
+        if not area["intensive"]:
+            keys = ("events.drug_test", "area.intensive")
+        elif off["age"] < ADULT_AGE:
+            keys = ("events.drug_test", "offender.age")
+        else:
+            keys = ("events.drug_test", "offender.offence", "events.inspector_authorises")
+        return keys, (f"a test result ({ev['drug_test']}) where there is no test on arrest: {test.detail} (§2.2); "
+                      "write drug_test: not_tested")
+    required = assessment_route(area["intensive"], ev["drug_test"], off["known_drug_misuser"]).value == "required_assessment"
+    if ev["attends_initial_assessment"] is not None and not required:
+        return (("events.attends_initial_assessment", "events.drug_test", "area.intensive"),
+                "an initial Required Assessment follows only a positive test in an intensive area (§2.2); write "
+                "attends_initial_assessment: null")
+    if ev["follow_up_assessment_arranged"] and ev["attends_initial_assessment"] is not True:
+        return (("events.follow_up_assessment_arranged", "events.attends_initial_assessment"),
+                "a follow-up Required Assessment is arranged at an initial assessment he attended and remained at "
+                "(§2.2)")
+    if ev["attends_follow_up_assessment"] is not None and not ev["follow_up_assessment_arranged"]:
+        return (("events.attends_follow_up_assessment", "events.follow_up_assessment_arranged"),
+                "no follow-up Required Assessment was arranged (§2.2), so he cannot attend or fail one")
+    if off["resident_in_area"] and off["resides_in_england"] != (area["country"] == "england"):
+        return (("offender.resides_in_england", "offender.resident_in_area", "area.country"),
+                f"he lives in this DAT area, which is in {area['country'].capitalize()}: Restriction on Bail (§2.2) "
+                "is decided from where he lives")
+    return None
 
 
 def read_yaml(path: str | Path) -> Any:

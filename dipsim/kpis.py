@@ -140,6 +140,22 @@ def _entries() -> list[KPI]:
         _k("arrests", "arrests", "people", "People arrested in the area during the run's days of arrests.",
            "Arrested", section=S),
         _k("arrests_per_day", "arrests a day", "per day", "Arrests divided by the days of arrests.", section=S),
+        _k("outside_map", "outside the Annex A map", "people",
+           "People arrested who never enter the Annex A process map, which starts at 'Offender admits offence': "
+           "under 18, no admission in a cautioned interview, or not enough evidence to charge (§2.1). Adults among "
+           "them are still tested and assessed (§2.2).", "Outside the map (§2.1 not met)", "§2.1", S),
+        _k("outside_map_with_drug_indication", "outside the map, with a drug indication", "people",
+           "Adults outside the map (§2.1 not met) with a positive test or known to misuse drugs.",
+           cite="§2.1, Annex A", section=S),
+        _k("outside_map_no_drug_indication", "outside the map, no drug indication", "people",
+           "Adults outside the map (§2.1 not met) with no positive test and not known to misuse drugs.",
+           cite="§2.1, Annex A", section=S),
+        _k("drug_indication", "adults with a drug indication", "people",
+           "Adults arrested with a positive test or known to misuse drugs (a Required or voluntary assessment "
+           "route), whether or not §2.1 is met.", cite="Annex A", section=S),
+        _k("no_drug_indication", "adults with no drug indication", "people",
+           "Adults arrested with no positive test and not known to misuse drugs, whether or not §2.1 is met (the "
+           "map's EXIT counts only those inside the map).", cite="Annex A", section=S),
     ]
     for state, (label, box, cite, text) in TERMINAL_STATES.items():
         e.append(_k(f"terminal_{state}", label, "people", f"{text}.", box, cite, "Where people ended up"))
@@ -227,9 +243,10 @@ def _entries() -> list[KPI]:
     e += [
         _k("declined", "declined the caution", "people", "People offered the DIP Conditional Caution who declined it.",
            "Declines: may be prosecuted", "§4.6.6 Step 3", S),
-        _k("restriction_on_bail_may_apply", "declined, Restriction on Bail may apply", "people",
-           "People who declined the caution after a positive test in England, for whom Restriction on Bail "
-           "may apply.", cite="§2.2", section=C),
+        _k("restriction_on_bail_may_apply", "Restriction on Bail may apply if charged", "people",
+           "People on a route that can lead to a charge (declined the caution, refused by the CPS, or reported "
+           "for non-compliance and not spared prosecution) who tested positive in England and live in England, "
+           "so Restriction on Bail may apply.", cite="§2.2", section=C),
         _k("complied", "completions (complied, case closed)", "people",
            "People who complied with the DIP Condition (the same count as complied: case closed).",
            "CJIT informs police/CPS of compliance", "§4.6.6 Steps 5-6", S),
@@ -257,7 +274,28 @@ def _entries() -> list[KPI]:
         _k("rearrangements", "re-arranged appointments", "appointments",
            "Appointments re-arranged after a missed session or contact.", cite="§6", section=C),
         _k("dirs_completed", "DIRs completed", "people",
-           "People for whom the CJIT worker completed a Drug Interventions Record.", cite="§5", section=C),
+           "People for whom a CJIT worker completed a Drug Interventions Record in this episode, at the first "
+           "triage assessment (the initial, voluntary or follow-up assessment, or a condition's triage session).",
+           cite="§5", section=C),
+        _k("dirs_completed_at_initial_assessment", "DIRs completed at the initial assessment", "people",
+           "DIRs completed after the initial Required Assessment in custody.", cite="§5", section=C),
+        _k("dirs_completed_at_voluntary_assessment", "DIRs completed at a voluntary assessment", "people",
+           "DIRs completed after a voluntary assessment in custody.", cite="§5", section=C),
+        _k("dirs_completed_at_condition_session", "DIRs completed at a condition's triage session", "people",
+           "DIRs completed at the first session of the DIP Condition (no assessment in custody completed one).",
+           cite="§5", section=C),
+        _k("home_cjit_conditions", "conditions delivered by a home CJIT", "people",
+           "Out-of-area residents cautioned here whose DIP Condition the CJIT of their area of residence delivers "
+           "and reports on (not this area's CJIT's work).", cite="§4.6.6 Step 1", section=C),
+        _k("home_cjit_follow_up_assessments", "follow-up assessments by a home CJIT", "people",
+           "Follow-up Required Assessments of out-of-area residents, held (attended or not) in their DAT of "
+           "residence by its CJIT (not this area's CJIT's work).", cite="§2.2", section=C),
+        _k("home_cjit_hours", "home CJITs' hours on this area's cases", "worker hours",
+           "Worker hours that out-of-area residents' home CJITs spent on their follow-up assessments, sessions and "
+           "contacts; not in this area's pools or utilisation.", cite="§4.6.6 Step 1", section=C),
+        _k("dirs_not_duplicated", "triage assessments added to an earlier DIR", "people",
+           "People with a current DIR from an earlier contact who had a triage assessment: the worker added to it "
+           "rather than completing another.", cite="§5", section=C),
         _k("onward_referrals", "onward referrals", "people",
            "People referred on to treatment or other services at the review session.", cite="Annex C session 3",
            section=C),
@@ -372,7 +410,7 @@ ADMITS = KPI("admits", "admits the offence", "people", "Offender admits offence"
              "Arrests less those not eligible (§2.1); drawn in the funnel, not a KPI column.", "§2.1")
 FUNNEL: tuple[tuple[str, str], ...] = (
     # (KPI name, kind: flow | exit | outcome_ok | outcome_bad), in the order of the Annex A map
-    ("arrests", "flow"), ("admits", "flow"), ("tests", "flow"), ("tests_positive", "flow"),
+    ("arrests", "flow"), ("outside_map", "exit"), ("admits", "flow"), ("tests", "flow"), ("tests_positive", "flow"),
     ("required_assessments", "flow"), ("ia_attended", "flow"), ("ra_non_compliance_reported", "outcome_bad"),
     ("voluntary_assessments", "flow"), ("terminal_exit_no_drug_indication", "exit"), ("referred_to_cps", "flow"),
     ("cps_authorised", "flow"), ("terminal_alternative_disposal", "exit"), ("cautions", "flow"),

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from typing import Any, Generator, Protocol
 
 from . import rules
-from .pathway_delivery import deliver_condition
+from .pathway_delivery import deliver_condition, restriction_on_bail, triage_dir
 from .pathway_record import (CONDITION_CODES, DISPOSALS, FA_OUTCOMES, IA_OUTCOMES, ROUTES, STOP_REASONS,
-                             TERMINAL_STATES, VA_OUTCOMES, PersonRecord, codes)
+                             TERMINAL_STATES, TEST_RESULTS, VA_OUTCOMES, PersonRecord, codes)
 from .rules.eligibility import ADULT_AGE
 from .rules.offences import OFFENCE_NAMES, OFFENCES
 
@@ -43,7 +43,7 @@ __all__ = ["PathwaySettings", "World", "pathway"]
 
 TERMINAL, DISPOSAL, ROUTE = codes(TERMINAL_STATES), codes(DISPOSALS), codes(ROUTES)
 IA, VA, FA, STOP = codes(IA_OUTCOMES), codes(VA_OUTCOMES), codes(FA_OUTCOMES), codes(STOP_REASONS)
-CONDITION = codes(CONDITION_CODES)
+CONDITION, TEST = codes(CONDITION_CODES), codes(TEST_RESULTS)
 ARRANGED = FA["arranged"]
 
 
@@ -108,6 +108,7 @@ def pathway(w: World, i: int):
 
     # §2.1: the statutory preconditions. Annex A is for adults: under 18 stops here.
     statutory = rules.statutory_preconditions(age, p.admits[i], p.evidence[i])
+    r.statutory_eligible[i] = statutory.value  # recorded apart from any drug indication (an honest funnel)
     if explain:
         w.step("statutory_preconditions", statutory)
     if age < ADULT_AGE:
@@ -118,7 +119,8 @@ def pathway(w: World, i: int):
     if test.value:
         test_result = yield from w.drug_test(i)
     else:
-        test_result = p.result_without_test[i]  # "not_tested" (a case file gives its result whatever the rule)
+        test_result = p.result_without_test[i]  # "not_tested" (a case file may not state a result: casefile.py)
+    r.test_result[i] = TEST[test_result]
     if explain:
         w.note("drug_test", test.rule, f"drug test: {test_result.replace('_', ' ')} ({test.detail})")
     r.release_h[i] = t0 + max(p.custody_h[i], env.now - t0)
@@ -128,6 +130,7 @@ def pathway(w: World, i: int):
     if explain:
         w.step("assessment_route", route)
     r.route[i] = ROUTE[route.value]
+    r.drug_indication[i] = route.value != "exit"  # a positive test or known misuse, whatever §2.1 says
     ia = None
     if route.value == "required_assessment":
         ia = yield from initial_required_assessment(w, i)
@@ -174,13 +177,16 @@ def pathway(w: World, i: int):
                                                   bool(p.exceptional_reason[i] and p.cps_accepts_exceptional_reason[i]),
                                                   source)
     cps = yield from cps_decision(w, i, considered.recommendation, cps_view)
-    if not cps.value:
+    if not cps.value:  # an alternative disposal, which may be a charge: Restriction on Bail (§2.2)
         r.stop_reason[i] = STOP["cps_not_authorised"]
+        restriction_on_bail(w, i)
         return not_cautioned(w, i, "alternative_disposal")
 
     # §4.6, Annex B: the condition, from the menu (or as the CPS sets it, §4.5), by the profile the
-    # police considered (assessed, or their knowledge of him: Annex A note 2).
-    chosen = rules.choose_condition(s.menu_policy, profile, ia == "failed", int(p.previous_convictions[i]))
+    # police considered (assessed, or their knowledge of him: Annex A note 2). §4.6.3: a failed Required
+    # Assessment, the initial one or the follow-up (held while he was on police bail), counts alike.
+    failed_ra = ia == "failed" or r.fa_outcome[i] == FA["not_attended"]
+    chosen = rules.choose_condition(s.menu_policy, profile, failed_ra, int(p.previous_convictions[i]))
     condition = p.cps_condition[i] or chosen.value
     if explain:
         w.condition_step(chosen, condition)
@@ -193,13 +199,9 @@ def pathway(w: World, i: int):
     if explain:
         w.step("offer", offer)
     if not offer.value:
-        rob = rules.restriction_on_bail(s.country, p.resides_in_england[i], test_result)
-        r.restriction_on_bail[i] = rob.value
         if explain:
             w.act("prosecution_considered")
-            w.step("restriction_on_bail", rob)
-            if rob.value:
-                w.act("restriction_on_bail_may_apply")
+        restriction_on_bail(w, i)
         return not_cautioned(w, i, "declined_prosecution")
 
     # The caution is administered; the sessions, any follow-up, the report and what follows.
@@ -226,6 +228,7 @@ def not_cautioned(w: World, i: int, disposal: str) -> None:
         w.step("follow_up_assessment", kept)
         if kept.value == "continue":
             w.act("required_assessment_continues")
+            w.follow_up_assessment(i)  # a case: held after the decision, as the case states it
     r.terminal_state[i] = TERMINAL[disposal]  # as finish() does, without a second call per person
     r.disposal[i] = DISPOSAL[disposal]
     r.end_h[i] = w.env.now
@@ -253,6 +256,7 @@ def initial_required_assessment(w: World, i: int):
             w.act("report_ra_non_compliance")
         return "failed"
     r.assessed_profile[i] = p.profile[i]
+    triage_dir(w, i, "initial_assessment")  # §5: the custody assessment is a triage assessment
     if p.needs_follow_up_assessment[i]:  # §2.2: 4-8 days later, in the DAT of residence
         r.fa_outcome[i] = ARRANGED
         r.fa_due_h[i] = start + p.fa_delay_h[i]
@@ -271,6 +275,7 @@ def voluntary_assessment(w: World, i: int):
     r.va_start_h[i] = start
     r.va_outcome[i] = VA["held"]
     r.assessed_profile[i] = p.profile[i]
+    triage_dir(w, i, "voluntary_assessment")  # §5
 
 
 def known_profile(w: World, i: int) -> tuple[int | None, str]:
@@ -298,6 +303,7 @@ def cps_decision(w: World, i: int, recommendation: rules.Decision, drug_use: rul
     if w.explaining and r.police_bail[i] == 1 and r.fa_outcome[i] == ARRANGED:  # §3.1: held if it falls due
         w.step("follow_up_assessment", rules.follow_up_assessment(True, False, True))
         w.act("required_assessment_continues")
+        w.follow_up_assessment(i)  # a case: held while on bail, as the case states it (§4.6.3 if failed)
     yield env.timeout(delay)
     r.cps_h[i] = env.now
     decision = rules.cps_decision(recommendation, p.cps_authorises_if_recommended[i], drug_use)

@@ -12,6 +12,10 @@ What a case states that a simulation draws or times:
 * the initial assessment: attended, failed, or ``null``: none took place (Annex A note 2);
 * a follow-up assessment arranged, the assessed drug-use profile and police bail, as facts
   on the record from the start (the CPS decides after release exactly when on police bail);
+* whether he attended the follow-up assessment: held while he was on police bail, before the CPS
+  decision (failing it counts as failing a Required Assessment, §4.6.3), or, with no police bail,
+  after the police's or the CPS's decision (without a caution: the Required Assessment continues, §3.1;
+  with one it was cancelled, Annex A note 3, and the stated attendance is not used);
 * the session events in order (unlisted sessions count as attended), the follow-up as
   complied or not, and the CPS's explicit condition if it set one;
 * the judgements the guidance leaves open, when the case states them: whether the worker warned
@@ -27,9 +31,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from .casefile import WARNED
-from .pathway import ARRANGED, PathwaySettings, pathway
+from .pathway import ARRANGED, FA, PathwaySettings, pathway
+from .pathway_delivery import triage_dir
 from .pathway_record import CONDITION_CODES, DISPOSALS, NOT_SET, TERMINAL_STATES, PersonRecord
-from .rules import review_gap_ok
+from .rules import delivering_cjit, follow_up_assessment_held, review_gap_ok
 from .rules.base import Decision
 from .rules.menu import CONDITION_SECTION, CONDITIONS
 from .rules.offences import OFFENCE_NAMES
@@ -110,6 +115,7 @@ class CaseWorld:
             "refers_on_merits": ev["police_refer_on_merits"], "exceptional_reason": ev["exceptional_reason"],
             "cps_accepts_exceptional_reason": True,  # the CPS sees the reason the police see
             "police_know_profile": True,  # a profile the case states is known (Annex A note 2)
+            "dir_already_completed": ev["dir_already_completed"],
             "cps_condition": ev["cps_condition"], "accepts_caution": ev["accepts_caution"],
             "accepts_onward_referral": ev["accepts_onward_referral"], "continues_voluntarily": False,
             "onward_referral_indicated": ev["onward_referral_indicated"],
@@ -140,7 +146,13 @@ class CaseWorld:
             while True:
                 answer = walk.send(answer)
         except StopIteration:
-            return self
+            pass
+        stated = self.events["attends_follow_up_assessment"]
+        if stated is not None and self.records.fa_outcome[0] == FA["cancelled"]:
+            self.note("unused_follow_up_assessment", "Annex A note 3",
+                      f"the case file records the follow-up assessment as {'attended' if stated else 'not attended'}, "
+                      "but with no police bail the caution came first and cancelled it: not used")
+        return self
 
     @property
     def disposal(self) -> str:
@@ -178,7 +190,21 @@ class CaseWorld:
         return _immediately(self.events["follow_up"] != "not_complied")
 
     def follow_up_assessment(self, i: int) -> None:
-        """Nothing to hold: the case's follow-up assessment is on the record already."""
+        """The arranged follow-up assessment falls due (on police bail, or after a decision without a
+        caution): held as the case states it, if it does."""
+        attends = self.events["attends_follow_up_assessment"]
+        r = self.records
+        if attends is None or r.fa_outcome[0] != ARRANGED:
+            return
+        held = follow_up_assessment_held(attends)
+        r.fa_outcome[0] = FA["held" if attends else "not_attended"]
+        if not self.people.resident[0]:  # §2.2: in his DAT of residence, by its CJIT
+            self.step("delivering_cjit", delivering_cjit(False, "follow_up_assessment"))
+        self.step("follow_up_assessment_held", held)
+        if attends:
+            triage_dir(self, i, "follow_up_assessment")  # §5: not a second DIR
+        else:
+            self.act("report_ra_non_compliance")
 
     def voluntary_engagement(self, i: int) -> None:
         """Not part of the explanation (it has no bearing on compliance, §4.6.4)."""

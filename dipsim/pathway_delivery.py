@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
-from .pathway_record import EVENT_CODES, codes
+from .pathway_record import DELIVERED_BY, DIR_AT, EVENT_CODES, TEST_RESULTS, codes
 from .rules.compliance import REVIEW_SESSIONS, TRIAGE_SESSIONS
 from .scenario.schema import OUTCOME_KEYS
 from .time import HOURS_PER_DAY as H
 
-__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "warned_appointments"]
+__all__ = ["deliver_condition", "deliver_sessions", "follow_up_condition", "restriction_on_bail", "triage_dir",
+           "warned_appointments"]
 
-EVENT = codes(EVENT_CODES)
+EVENT, WHERE, BY = codes(EVENT_CODES), codes(DIR_AT), codes(DELIVERED_BY)
 ATTENDED = OUTCOME_KEYS.index("attended")
 INTOXICATED, BEHAVIOUR = OUTCOME_KEYS.index("intoxicated"), OUTCOME_KEYS.index("unacceptable_behaviour")
 
@@ -37,6 +38,11 @@ def deliver_condition(w, i: int, condition: str):
     state, or None if the CJIT could not deliver in this run."""
     env, p, r = w.env, w.people, w.records
     explain = w.explaining
+    # §4.6.6 Step 1: this area's CJIT, or an out-of-area resident's home CJIT, delivers and reports.
+    by = rules.delivering_cjit(bool(p.resident[i]), "condition")
+    r.delivered_by[i] = BY[by.value]
+    if explain and by.value == "home_cjit":  # (this area's own CJIT goes without saying)
+        w.step("delivering_cjit", by)
     # §4.6.1-4.6.3, §6, §5, Annex C: the sessions; then §4.6.4: any Follow-Up Condition.
     complied, own_delay_h = yield from deliver_sessions(w, i, condition)
     if rules.has_follow_up(condition):
@@ -77,7 +83,44 @@ def deliver_condition(w, i: int, condition: str):
         r.prosecuted[i] = prosecution.value == "prosecuted"
         if explain:
             w.step("prosecution", prosecution)
+    if prosecute is not False:  # a charge may follow: Restriction on Bail (§2.2)
+        restriction_on_bail(w, i)
     return "non_compliance_reported"
+
+
+def triage_dir(w, i: int, kind: str) -> bool:
+    """§5: "A DIR should be completed on every individual who has a triage assessment": after the initial,
+    voluntary or follow-up assessment, or a condition's triage session, unless one is already completed, in
+    this episode or (``people.dir_already_completed``) from an earlier contact. Returns whether a DIR was
+    completed now (the caller books the worker's time for it)."""
+    p, r = w.people, w.records
+    earlier = bool(p.dir_already_completed[i])
+    dir_ = rules.dir_required(kind, already_completed=earlier or r.dir_completed[i] == 1)
+    if dir_.value:
+        r.dir_completed[i] = True
+        r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
+        if kind not in ("initial_assessment", "voluntary_assessment"):  # the worker's time (dipsim.model.workload);
+            w.complete_dir(i, "community")  # a custody assessment's DIR is recorded, its time not yet booked
+    elif earlier:
+        r.dir_completed_at[i] = WHERE["earlier_contact"]
+    if w.explaining:
+        w.step("dir", dir_)
+        if dir_.value:
+            w.act("complete_dir")
+    return dir_.value
+
+
+def restriction_on_bail(w, i: int) -> None:
+    """§2.2: Restriction on Bail, on a route that can lead to a charge (he declined the caution, the CPS
+    refused it, or he did not comply and may be prosecuted), decided from where he lives
+    (``people.resides_in_england``), not from the area's country alone."""
+    p, r = w.people, w.records
+    rob = rules.restriction_on_bail(w.settings.country, bool(p.resides_in_england[i]), TEST_RESULTS[r.test_result[i]])
+    r.restriction_on_bail[i] = rob.value
+    if w.explaining:
+        w.step("restriction_on_bail", rob)
+        if rob.value:
+            w.act("restriction_on_bail_may_apply")
 
 
 def comply_by(w, i: int, condition: str, own_delay_h: float) -> rules.Decision | None:
@@ -158,14 +201,7 @@ def deliver_sessions(w, i: int, condition: str):
             return False, own_delay_h
         r.sessions_attended[i] += 1
         if kind in TRIAGE_SESSIONS:  # §5: a DIR after a triage assessment, not a second one
-            dir_ = rules.dir_required(kind, already_completed=bool(r.dir_completed[i] == 1))
-            if dir_.value:
-                r.dir_completed[i] = True
-                w.complete_dir(i, "community")  # the worker's time (dipsim.model.workload)
-            if explain:
-                w.step("dir", dir_)
-                if dir_.value:
-                    w.act("complete_dir")
+            triage_dir(w, i, kind)
         gap = s.interval_days
         if kind == "education":
             gap = max(gap, s.review_min_gap_days)

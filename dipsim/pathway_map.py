@@ -25,7 +25,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .casefile import CASE_SESSION_EVENTS, COMPLY_BY, COUNTRIES, FOLLOW_UP_EVENTS
+from .casefile import CASE_SESSION_EVENTS, COMPLY_BY, COUNTRIES, FOLLOW_UP_EVENTS, make_possible
 from .kpis import TERMINAL_STATES as TERMINAL_WORDS
 from .rules.menu import CONDITIONS, PROFILES
 from .rules.offences import OFFENCE_NAMES
@@ -79,7 +79,7 @@ BY_KEY = {b.key: b for b in BOXES}
 END_NOTE = "kept"
 """The box that is a note on an end rather than a place on the way: with no caution, an arranged
 follow-up assessment goes ahead (§3.1) - whichever box the walk stopped at."""
-NOTES = ("unused_session_events",)
+NOTES = ("unused_session_events", "unused_follow_up_assessment")
 """Steps that are remarks on the case file, not places on the map (session events it did not use)."""
 
 # Where a walk ends: the disposal, or with a caution its outcome (words and sections: dipsim.kpis).
@@ -105,6 +105,11 @@ def end_of(disposal: str, outcome: str | None) -> str:
     return _END_OF[outcome if disposal == "dip_conditional_caution" and outcome else disposal]
 
 
+ATTACHED = ("dir", "follow_up_assessment_held", "delivering_cjit")
+"""Steps that belong to the box just passed: the DIR after any triage assessment (§5), the follow-up
+assessment held (on bail, or after a decision without a caution) and which CJIT does the work (§2.2,
+§4.6.6 Step 1). They add no arrow, and cite into a box only one that declares them."""
+
 _OWNERS: dict[str, list[str]] = {}
 for _b in BOXES:
     for _s in _b.steps:
@@ -113,6 +118,10 @@ for _b in BOXES:
 
 def _box_of(steps: list[dict], k: int, previous: str | None) -> str:
     name = steps[k]["step"]
+    if name in ATTACHED and previous is not None:
+        return previous
+    if name == "restriction_on_bail" and previous in ("closure", "prosecution"):
+        return previous  # after non-compliance a charge may follow: part of the police's response
     owners = _OWNERS.get(name)
     if not owners:
         raise UnmappedStep(f"the pathway's step {name!r} ({steps[k]['rule']}) is in no box of the Annex A map")
@@ -122,7 +131,8 @@ def _box_of(steps: list[dict], k: int, previous: str | None) -> str:
     # while on police bail (before the CPS), at the caution, or when no caution follows.
     if previous == "offer":
         return "caution"
-    return "kept" if k == len(steps) - 1 else "bail"
+    rest = [s["step"] for s in steps[k + 1:]]
+    return "kept" if all(s in ATTACHED or s in NOTES for s in rest) else "bail"
 
 
 def box_path(steps: list[dict], disposal: str, outcome: str | None) -> list[str]:
@@ -201,7 +211,8 @@ def annex_a_map(results: Iterable) -> PathwayMap:
         prev = None
         for k, s in enumerate(steps):
             box = _box_of(steps, k, prev)
-            cites.setdefault(box, set()).add(s["rule"])
+            if s["step"] in BY_KEY[box].steps:  # a step attached to the box just passed cites nothing into it
+                cites.setdefault(box, set()).add(s["rule"])
             prev = box
         seen.update(boxes)
         if boxes[-1] == END_NOTE:  # an arranged follow-up assessment kept at the end: a note on the end
@@ -262,4 +273,8 @@ def sample_cases(n: int, seed: int = 2008) -> list[dict]:
                 "police_prosecute": pick([None, True, False]),
             },
         })
-    return cases
+    for case in cases:  # drawn after the rest, so the draws above stay as they were
+        case["events"]["attends_follow_up_assessment"] = pick([None, True, False])
+        case["events"]["dir_already_completed"] = yes(0.2)
+    # facts the rules cannot allow together are refused by the case reader: make them possible
+    return [make_possible(c) for c in cases]

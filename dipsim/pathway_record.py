@@ -25,6 +25,12 @@ VA_OUTCOMES = ("not_offered", "held", "unwilling", "missed_no_worker")
 FA_OUTCOMES = ("none", "arranged", "held", "not_attended", "cancelled")
 CONDITION_CODES = ("none",) + CONDITIONS
 EVENT_CODES = ("none",) + OUTCOME_KEYS + ("not_completed_in_time",)
+DELIVERED_BY = ("none", "local_cjit", "home_cjit")
+"""Which CJIT delivered the DIP Condition: this area's, or the out-of-area resident's home CJIT (§4.6.6 Step 1)."""
+DIR_AT = ("none", "initial_assessment", "voluntary_assessment", "follow_up_assessment", "condition_session",
+          "earlier_contact")
+"""Where this episode's DIR was completed (§5: at the first triage assessment), or ``earlier_contact``: a
+triage assessment was held but a current DIR from an earlier contact was added to, not duplicated."""
 """What decided a non-compliance: an appointment's event, or not completing by the comply-by date (§4.6.6 Step 3)."""
 STOP_REASONS = ("none", "consent_refused", "denies_responsibility", "out_of_area", "cps_not_authorised",
                 "unwilling_voluntary_assessment", "not_recommended_offence", "not_recommended_record",
@@ -37,13 +43,14 @@ CATEGORIES = {
     "positive_for": POSITIVE_CODES, "route": ROUTES,
     "ia_outcome": IA_OUTCOMES, "va_outcome": VA_OUTCOMES, "fa_outcome": FA_OUTCOMES,
     "condition": CONDITION_CODES, "non_compliance_event": EVENT_CODES, "stop_reason": STOP_REASONS,
+    "dir_completed_at": DIR_AT, "delivered_by": DELIVERED_BY,
 }
 TIMES = ("test_h", "release_h", "ia_request_h", "ia_start_h", "va_start_h", "fa_due_h", "fa_start_h",
          "referral_h", "cps_h", "caution_h", "session1_h", "session2_h", "session3_h", "follow_up_end_h",
          "report_h", "end_h")
 FLAGS = ("consent", "police_recommended", "cps_authorised", "police_bail", "accepted", "session2_group",
          "dir_completed", "onward_referral", "voluntary_continuation", "ra_non_compliance_reported",
-         "restriction_on_bail", "prosecuted", "completed_in_time")
+         "restriction_on_bail", "prosecuted", "completed_in_time", "statutory_eligible", "drug_indication")
 COUNTS = ("rearrangements", "sessions_attended", "follow_up_contacts")
 NOT_SET = -1
 
@@ -70,6 +77,7 @@ class PersonRecord:
             setattr(self, name, np.zeros(n, np.int16))
         self.assessed_profile = np.full(n, NOT_SET, np.int8)
         self.known_profile = np.full(n, NOT_SET, np.int8)  # the Annex B group the police considered
+        self.home_cjit_worker_hours = np.zeros(n)  # the home CJIT's hours on him (§2.2, §4.6.6 Step 1)
         # One base-8 digit per appointment: an int64 holds 21 digits; a longer log (many
         # re-arrangements allowed) uses Python ints, which never overflow.
         self.session_log = np.zeros(n, object if long_logs else np.int64)

@@ -138,6 +138,13 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
     tally = Tally(p)
     k["arrests"] = n
     k["arrests_per_day"] = n / days if days else float("nan")
+    # §2.1 and the drug indication, recorded apart (an adult outside the map may still be tested, §2.2)
+    eligible, indicated = p["statutory_eligible"], p["drug_indication"]
+    k["outside_map"] = int((eligible == False).sum())  # noqa: E712 (nullable: NA is neither)
+    k["outside_map_with_drug_indication"] = int(((eligible == False) & (indicated == True)).sum())  # noqa: E712
+    k["outside_map_no_drug_indication"] = int(((eligible == False) & (indicated == False)).sum())  # noqa: E712
+    k["drug_indication"] = tally.true("drug_indication")
+    k["no_drug_indication"] = int((indicated == False).sum())  # noqa: E712
     for state in p["terminal_state"].cat.categories:
         k[f"terminal_{state}"] = tally("terminal_state", state)
     tested = p["test_result"] != "not_tested"
@@ -186,6 +193,15 @@ def compute_kpis(p: pd.DataFrame, util: pd.DataFrame, days: int, output: RunOutp
             k[f"non_compliance_{e}"] = tally("non_compliance_event", e)
     k["rearrangements"] = int(p["rearrangements"].sum())
     k["dirs_completed"] = tally.true("dir_completed")
+    for where in ("initial_assessment", "voluntary_assessment", "condition_session"):  # (a follow-up assessment
+        # follows an initial one attended, which completed the DIR: §5, none at the follow-up)
+        k[f"dirs_completed_at_{where}"] = tally("dir_completed_at", where)
+    k["dirs_not_duplicated"] = tally("dir_completed_at", "earlier_contact")
+    # §2.2, §4.6.6 Step 1: out-of-area residents' work is their home CJIT's, counted apart from this area's pools
+    k["home_cjit_conditions"] = tally("delivered_by", "home_cjit")
+    held_fa = p["fa_outcome"].isin(["held", "not_attended"])
+    k["home_cjit_follow_up_assessments"] = int((~p["resident_in_area"] & held_fa).sum())
+    k["home_cjit_hours"] = float(p["home_cjit_worker_hours"].sum())
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = output.groups_held if output is not None else float("nan")

@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from .rules.offences import OFFENCES
 from .scenario import Scenario
 
 OFFERED = ("dip_conditional_caution", "declined_prosecution")
@@ -43,6 +44,9 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
         failed = row["terminal_state"] == "non_compliance_reported" and row["non_compliance_event"] != "not_completed_in_time"
         follow_up = "not_complied" if failed else "complied"
     consent = _flag(row["consent"])
+    # §4.6.3: a follow-up assessment held while he was on police bail, before the CPS decided, is a fact of
+    # the case (failing it counts as a failed Required Assessment); one held after the decision changes nothing
+    fa_before_cps = str(row["fa_outcome"]) in ("held", "not_attended") and row["fa_start_h"] <= row["cps_h"]
     return {
         "area": {"intensive": scenario.area.intensive, "country": scenario.area.country},
         "offender": {
@@ -55,12 +59,17 @@ def case_from_person(row: pd.Series, scenario: Scenario) -> dict:
             "home_cjit_can_deliver": bool(row["home_cjit_can_deliver"]),
             "accepts_responsibility": bool(row["accepts_responsibility"]),
             "drug_use_profile": None if profile is pd.NA else int(profile),
+            "resides_in_england": bool(row["resides_in_england"]),
         },
         "events": {
             "drug_test": str(row["test_result"]),
+            # §2.2: a tested non-trigger offence was tested on an Inspector's authorisation
+            "inspector_authorises": str(row["test_result"]) != "not_tested" and not OFFENCES[str(row["offence"])].trigger,
             "attends_initial_assessment": ia,
             "follow_up_assessment_arranged": str(row["fa_outcome"]) != "none",
+            "attends_follow_up_assessment": (str(row["fa_outcome"]) == "held") if fa_before_cps else None,
             "consents_to_share": True if consent is None else consent,
+            "dir_already_completed": str(row["dir_completed_at"]) == "earlier_contact",
             "willing_to_see_worker": str(row["va_outcome"]) != "unwilling",
             "police_bail": bool(_flag(row["police_bail"])),
             "police_refer_on_merits": recommended and not record_ok,

@@ -15,6 +15,8 @@ from .results import RunResult
 SECTIONS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("Annex A funnel", (
         ("arrests", 0), ("arrests_per_day", 1),
+        ("outside_map", 1), ("outside_map_with_drug_indication", 2), ("outside_map_no_drug_indication", 2),
+        ("drug_indication", 1), ("no_drug_indication", 1),
         ("tests", 0), ("share_tests_positive", 1),
         ("required_assessments", 0), ("ia_attended", 1), ("ia_failed", 1), ("ia_missed_no_worker", 1),
         ("share_required_assessed", 1),

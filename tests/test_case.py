@@ -61,7 +61,8 @@ class TestDefaults:
     def test_resides_in_england_follows_country(self):
         c = normalise_case({"area": {"country": "wales"}, "offender": {"offence": "theft"}})
         assert c["offender"]["resides_in_england"] is False
-        c = normalise_case({"area": {"country": "wales"}, "offender": {"offence": "theft", "resides_in_england": True}})
+        c = normalise_case({"area": {"country": "wales"}, "offender": {"offence": "theft", "resides_in_england": True,
+                                                                       "resident_in_area": False}})
         assert c["offender"]["resides_in_england"] is True
 
     def test_default_case_not_tested_not_known_exits(self):
@@ -78,8 +79,7 @@ class TestDefaults:
 
 class TestPreconditions:
     def test_under_18_stops_before_testing(self):
-        r = run({"age": 17}, {"drug_test": "positive", "attends_initial_assessment": False,
-                              "follow_up_assessment_arranged": True})
+        r = run({"age": 17, "known_drug_misuser": True})
         assert r.disposal == "not_eligible"
         assert r.steps == [{"step": "statutory_preconditions", "rule": "§2.1",
                             "detail": "aged 17: Conditional Cautions are for adult offenders only (18 or over)"}]
@@ -89,14 +89,16 @@ class TestPreconditions:
         assert run({"age": 18, "known_drug_misuser": True}).disposal == "dip_conditional_caution"
 
     def test_no_admission_still_tested_and_assessed(self):
-        r = run({"admits_offence": False}, {"drug_test": "positive", "attends_initial_assessment": False,
+        r = run({"admits_offence": False}, {"drug_test": "positive", "attends_initial_assessment": True,
                                             "follow_up_assessment_arranged": True})
         assert r.disposal == "not_eligible"
         assert steps(r) == ["statutory_preconditions", "drug_test", "assessment_route", "initial_assessment",
-                            "follow_up_assessment"]
+                            "dir", "follow_up_assessment"]  # §5: a DIR for everyone with a triage assessment
         assert step(r, "statutory_preconditions")["rule"] == "§2.1"
         assert step(r, "follow_up_assessment")["rule"] == "§3.1"
-        assert r.actions == ["report_ra_non_compliance", "required_assessment_continues"]
+        assert r.actions == ["required_assessment_continues", "complete_dir"]
+        failed = run({"admits_offence": False}, {"drug_test": "positive", "attends_initial_assessment": False})
+        assert failed.disposal == "not_eligible" and failed.actions == ["report_ra_non_compliance"]
 
     def test_insufficient_evidence_not_eligible_even_if_route_exits(self):
         r = run({"sufficient_evidence": False})
@@ -108,10 +110,12 @@ class TestPreconditions:
 
 class TestRoutes:
     def test_test_step_records_the_given_result(self):
-        r = run({"offence": "violence", "known_drug_misuser": True}, {"drug_test": "negative"})
+        r = run({"offence": "shoplifting", "known_drug_misuser": True}, {"drug_test": "negative"})
         s = step(r, "drug_test")
         assert s["rule"] == "§2.2"
-        assert "negative" in s["detail"] and "not a trigger offence" in s["detail"]
+        assert "negative" in s["detail"] and "is a trigger offence" in s["detail"]
+        r = run({"offence": "violence", "known_drug_misuser": True})
+        assert "not tested" in step(r, "drug_test")["detail"] and "not a trigger offence" in step(r, "drug_test")["detail"]
 
     def test_inspector_authorised_test_explained(self):
         r = run({"offence": "violence"}, {"drug_test": "positive", "inspector_authorises": True})
@@ -155,10 +159,12 @@ class TestRoutes:
         assert steps(r)[-1] == "assessment_route"
         assert step(r, "assessment_route")["rule"] == "Annex A"
 
-    def test_exit_keeps_an_arranged_follow_up_assessment(self):
-        r = run({}, {"follow_up_assessment_arranged": True})
-        assert r.disposal == "exit_no_drug_indication"
-        assert r.actions == ["required_assessment_continues"]
+    def test_a_follow_up_assessment_needs_an_initial_one_so_exit_has_none(self):
+        # §2.2: the follow-up is arranged at the initial Required Assessment, which follows a positive test; EXIT
+        # follows no positive test, so an EXIT with an arranged follow-up is a fact that cannot occur (point 13)
+        with pytest.raises(InputError) as e:
+            run({}, {"follow_up_assessment_arranged": True})
+        assert e.value.key == "events.follow_up_assessment_arranged, events.attends_initial_assessment"
 
 
 # --------------------------------------------------------------------------- police consideration, CPS
@@ -179,7 +185,7 @@ class TestPoliceAndCps:
         assert r.disposal == "alternative_disposal"
         assert r.steps[-2]["step"] == "consent_to_share" and r.steps[-2]["rule"] == "Annex A note 1"
         assert "PACE" in r.steps[-2]["detail"]
-        assert r.actions == ["required_assessment_continues"]
+        assert r.actions == ["required_assessment_continues", "complete_dir"]
         assert r.condition is None and r.outcome is None
 
     def test_denies_responsibility(self):
@@ -225,7 +231,8 @@ class TestPoliceAndCps:
         assert step(r, "police_recommendation")["rule"] == "§4.1" and "merits" in step(r, "police_recommendation")["detail"]
         refused = run(off, {"police_refer_on_merits": True, "cps_authorises": False})
         assert refused.disposal == "alternative_disposal"
-        assert refused.steps[-1]["step"] == "cps_decision" and refused.steps[-1]["rule"] == "§4.5"
+        assert step(refused, "cps_decision")["rule"] == "§4.5"
+        assert refused.steps[-1]["step"] == "restriction_on_bail"  # §2.2: a charge may follow the refusal
 
     def test_group_4_needs_an_exceptional_reason(self):
         # Annex B group 4: "if they have a previous record, the current offence would be relatively minor and
@@ -239,9 +246,10 @@ class TestPoliceAndCps:
         assert r.disposal == "dip_conditional_caution" and r.condition == "three_session_follow_up"
 
     def test_cps_declines(self):
-        r = run({"known_drug_misuser": True}, {"cps_authorises": False, "follow_up_assessment_arranged": True})
+        r = run({"known_drug_misuser": True}, {**POSITIVE_ATTENDED, "cps_authorises": False,
+                                               "follow_up_assessment_arranged": True})
         assert r.disposal == "alternative_disposal"
-        assert r.actions == ["required_assessment_continues"]
+        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply", "complete_dir"]
 
     def test_recent_similar_offending(self):
         r = run({"known_drug_misuser": True, "recent_similar_offending": True})
@@ -297,23 +305,23 @@ class TestOffer:
         assert r.condition == "one_session" and r.outcome is None
         assert step(r, "offer")["rule"] == "§4.6.6 Step 3"
         assert step(r, "restriction_on_bail")["rule"] == "§2.2"
-        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply",
+        assert r.actions == ["required_assessment_continues", "restriction_on_bail_may_apply", "complete_dir",
                              "prosecution_considered"]
         assert not any(s["step"].startswith("session_") for s in r.steps)
 
     def test_declined_in_wales(self):
         r = self.declined({"country": "wales"})
         assert r.disposal == "declined_prosecution"
-        assert r.actions == ["required_assessment_continues", "prosecution_considered"]
+        assert r.actions == ["required_assessment_continues", "complete_dir", "prosecution_considered"]
         assert "Wales" in step(r, "restriction_on_bail")["detail"]
 
     def test_declined_in_england_living_in_wales(self):
-        r = self.declined(resides_in_england=False)
+        r = self.declined(resides_in_england=False, resident_in_area=False)
         assert "restriction_on_bail_may_apply" not in r.actions
 
     def test_declined_without_positive_test(self):
         r = run({"known_drug_misuser": True}, {"accepts_caution": False})
-        assert r.actions == ["prosecution_considered"]
+        assert r.actions == ["complete_dir", "prosecution_considered"]  # §5: the voluntary assessment's DIR
 
 
 # --------------------------------------------------------------------------- follow-up assessment
@@ -395,9 +403,10 @@ class TestSessions:
         assert step(r, "unused_session_events")["detail"].startswith("1 session event")
         assert step(r, "police_closure")["rule"] == "§4.6.6 Step 6"
 
-    def test_non_compliance_at_first_session_no_dir(self):
+    def test_non_compliance_at_first_session_no_second_dir(self):
         r = run(THREE, {"sessions": ["missed_without_notice"]})
-        assert r.actions == ["prosecution_considered"]
+        assert r.actions == ["complete_dir", "prosecution_considered"]  # the DIR of the voluntary assessment (§5)
+        assert steps(r).count("dir") == 1 and steps(r).index("dir") < steps(r).index("session_1")
         assert "unused_session_events" not in steps(r)
 
     def test_rearranged_once_then_attended(self):
@@ -410,7 +419,7 @@ class TestSessions:
     def test_rearranged_twice_is_non_compliance(self):
         r = run(THREE, {"sessions": ["missed_with_notice", "missed_with_notice"]})
         assert r.outcome == "non_compliance_reported"
-        assert r.actions == ["reschedule_session", "prosecution_considered"]
+        assert r.actions == ["complete_dir", "reschedule_session", "prosecution_considered"]
         assert "re-arranged" in r.steps[steps(r).index("cjit_report") - 1]["detail"]
 
     def test_rearrangements_counted_per_session(self):
@@ -489,9 +498,9 @@ class TestFollowUpCondition:
 class TestOutput:
     def test_actions_canonical_order(self):
         r = run({"drug_use_profile": 2, "known_drug_misuser": True},
-                {"drug_test": "positive", "attends_initial_assessment": False, "follow_up_assessment_arranged": True,
+                {"drug_test": "positive", "attends_initial_assessment": False,
                  "sessions": ["missed_with_notice", "attended", "unacceptable_behaviour"]})
-        assert r.actions == ["report_ra_non_compliance", "cancel_follow_up_assessment", "complete_dir",
+        assert r.actions == ["report_ra_non_compliance", "restriction_on_bail_may_apply", "complete_dir",
                              "reschedule_session", "prosecution_considered"]
         assert r.actions == [a for a in ACTIONS if a in r.actions]
 
@@ -698,7 +707,8 @@ class TestCli:
         assert json.loads(proc.stdout) == explain(load_case(p)).to_dict()
         d = json.loads(proc.stdout)
         assert d["outcome"] == "non_compliance_reported"
-        assert d["actions"] == ["cancel_follow_up_assessment", "complete_dir", "prosecution_considered"]
+        assert d["actions"] == ["cancel_follow_up_assessment", "restriction_on_bail_may_apply", "complete_dir",
+                                "prosecution_considered"]
 
     def test_case_text(self, tmp_path):
         p = write(tmp_path, "offender: {offence: theft, age: 17}\n")

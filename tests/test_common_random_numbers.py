@@ -57,8 +57,9 @@ PEOPLE_DEFINES = {
     "people.drug_use_profile": {"profile", "known_misuser"},
     "people.known_drug_misuser": {"known_misuser"},
     "people.accepts_responsibility": {"accepts_responsibility"},
-    "people.resident_in_area": {"resident"},
+    "people.resident_in_area": {"resident", "resides_in_england"},  # a resident lives in the area's country
     "people.home_cjit_can_deliver": {"home_cjit_can_deliver"},
+    "people.out_of_area_other_country": {"resides_in_england"},
 }
 """Each ``people.*`` share and the person attributes (cohort columns) it sets."""
 ATTRIBUTES = tuple(name for name in Columns.PER_PERSON if name not in ("arrest_h", "offence"))
@@ -156,6 +157,8 @@ def defines(key: str, v) -> set[str]:
         return names
     if key == "compliance.session_outcomes":
         return {"session_events", "contact_events"}
+    if key == "area.country":  # the area's residents live in its country (Restriction on Bail, §2.2)
+        return {"person.resides_in_england"}
     return set()
 
 

@@ -74,7 +74,7 @@ def test_derived_first_session_shares_resolve_for_any_n():
 def test_the_funnel_is_every_annex_a_box_in_map_order():
     boxes = [registry.funnel_box(n) for n, _ in registry.FUNNEL]
     assert all(b.box for b in boxes)
-    assert [n for n, _ in registry.FUNNEL][:3] == ["arrests", "admits", "tests"]
+    assert [n for n, _ in registry.FUNNEL][:4] == ["arrests", "outside_map", "admits", "tests"]
     assert registry.FUNNEL[-1] == ("non_compliance", "outcome_bad")
     assert all(n in registry.REGISTRY for n, _ in registry.FUNNEL if n != "admits")
 

@@ -42,14 +42,15 @@ def test_funnel_bars_equal_kpis_in_annex_a_order(result):
     ax = fig.axes[0]
     widths = [b.get_width() for b in _bars(ax)]
     k = result.kpis
-    expected = [k["arrests"], k["arrests"] - k["terminal_not_eligible"], k["tests"], k["tests_positive"],
+    expected = [k["arrests"], k["outside_map"], k["arrests"] - k["terminal_not_eligible"], k["tests"], k["tests_positive"],
                 k["required_assessments"], k["ia_attended"], k["ra_non_compliance_reported"],
                 k["voluntary_assessments"], k["terminal_exit_no_drug_indication"], k["referred_to_cps"],
                 k["cps_authorised"], k["terminal_alternative_disposal"], k["cautions"], k["declined"],
                 k["complied"], k["non_compliance"]]
     assert widths == expected
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "Arrested" and "(§4.6.6 Step 2)" in labels[9] and "(§6)" in labels[-1]
+    assert labels[0] == "Arrested" and "(§4.6.6 Step 2)" in labels[10] and "(§6)" in labels[-1]
+    assert labels[1].startswith("Outside the map")  # Annex A starts at "Offender admits offence" (§2.1)
     assert NAME in ax.get_title()
     assert "people" in ax.get_xlabel() and "45 days" in ax.get_xlabel()
 
@@ -71,8 +72,8 @@ def test_funnel_non_intensive_area_has_no_testing_bars():
     r = run(load_scenario("county_non_intensive"), days=30)
     fig = plots.funnel(r)
     widths = [b.get_width() for b in _bars(fig.axes[0])]
-    assert widths[2:7] == [0, 0, 0, 0, 0]     # §2.2: no testing, no Required Assessment
-    assert widths[7] == r.kpis["voluntary_assessments"] > 0
+    assert widths[3:8] == [0, 0, 0, 0, 0]     # §2.2: no testing, no Required Assessment
+    assert widths[8] == r.kpis["voluntary_assessments"] > 0
     assert r.provenance["scenario_name"] in fig.axes[0].get_title()
 
 

@@ -476,10 +476,15 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     iff(p, condition != "none", authorised, "a condition iff the CPS authorised", ("condition",))
     iff(p, isset(p["accepted"]), authorised, "an offer iff authorised", ("accepted",))
     iff(p, false(p["accepted"]), terminal == "declined_prosecution", "declined iff the offer was refused")
-    iff(p, isset(p["restriction_on_bail"]), terminal == "declined_prosecution", "Restriction on Bail considered on declining")
-    rob = (sc.area.country == "england") & positive
-    iff(p, true(p["restriction_on_bail"]), (terminal == "declined_prosecution") & rob,
-        "Restriction on Bail iff declined after a positive test in England (§2.2)", ("test_result",))
+    # §2.2: Restriction on Bail on every route to a charge (declined, CPS refusal, non-compliance not spared
+    # prosecution), from where the person lives
+    to_charge = (terminal == "declined_prosecution") | (p["stop_reason"].astype(str).to_numpy() == "cps_not_authorised") \
+        | ((terminal == "non_compliance_reported") & ~false(p["prosecuted"]))
+    iff(p, isset(p["restriction_on_bail"]), to_charge, "Restriction on Bail considered on every route to a charge")
+    rob = (sc.area.country == "england") & positive & p["resides_in_england"].to_numpy()
+    iff(p, true(p["restriction_on_bail"]), to_charge & rob,
+        "Restriction on Bail iff on a route to a charge after a positive test in England, living in England (§2.2)",
+        ("test_result", "resides_in_england"))
     cautioned = isset(p["caution_h"])
     iff(p, cautioned, true(p["accepted"]), "cautioned iff accepted", ("caution_h", "accepted"))
     iff(p, cautioned, np.isin(terminal, ["complied_case_closed", "non_compliance_reported", "not_delivered_in_time", "in_progress"]),
@@ -526,7 +531,14 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     implies(p, noncomp, event != "none", "non-compliance has its event", ("non_compliance_event",))
     implies(p, event != "none", noncomp | ~done, "an event only with non-compliance (or its report pending at the end)",
             ("non_compliance_event",))
-    iff(p, true(p["dir_completed"]), attended >= 1, "§5: a DIR iff the first (triage) session was attended")
+    # §5: a DIR after the first triage assessment (initial or voluntary assessment, or the condition's first
+    # session), unless one from an earlier contact is added to
+    triaged = (p["ia_outcome"].astype(str).to_numpy() == "attended") | (p["va_outcome"].astype(str).to_numpy() == "held") \
+        | (attended >= 1)
+    earlier = p["dir_completed_at"].astype(str).to_numpy() == "earlier_contact"
+    iff(p, true(p["dir_completed"]), triaged & ~earlier, "§5: a DIR iff a triage assessment, not duplicating one",
+        ("dir_completed_at",))
+    implies(p, earlier, p["known_drug_misuser"].to_numpy(), "an earlier DIR only for someone known to misuse drugs")
     implies(p, isset(p["onward_referral"]), attended == plan_len, "onward referral only after the review")
     grouped = np.array([c.removesuffix("_follow_up") in ses.group.conditions for c in condition], dtype=bool)
     implies(p, true(p["session2_group"]), grouped & ses.group.enabled,
@@ -534,7 +546,8 @@ def check_invariants(r, sc: Scenario, days: int) -> None:
     fu_cond = np.array([has_follow_up(c) for c in condition], dtype=bool)
     implies(p, isset(p["follow_up_end_h"]), fu_cond & (attended == plan_len), "follow-up only after every session")
     implies(p, p["follow_up_contacts"].to_numpy() > 0, fu_cond, "follow-up contacts only under the Follow-Up Condition")
-    late = cjit_late | (event == "not_completed_in_time")
+    late = cjit_late | (event == "not_completed_in_time") \
+        | ((terminal == "in_progress") & false(p["completed_in_time"]))  # found late; the report not yet made
     implies(p, true(p["voluntary_continuation"]), isset(p["follow_up_end_h"]) & (complied | late | ~done),
             "voluntary engagement only after a completed follow-up")
     for j in (1, 2, 3):

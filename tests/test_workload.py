@@ -56,7 +56,11 @@ def test_hours_booked_equal_the_hours_of_the_jobs_per_pool_and_activity():
     # DIRs: one per person with a DIR completed, of that person's own draw (stream durations.dir_h)
     dir_h = sc.cjit.dir_minutes.sample(Streams(sc.seed, 0).get("durations.dir_h"), len(people)) / 60
     done = people["dir_completed"].fillna(False).to_numpy(bool)
-    assert ledger[("community", "dir")] == [done.sum(), pytest.approx(dir_h[done].sum())]
+    at = people["dir_completed_at"].astype(str).to_numpy()
+    # §5: a DIR at a condition's session (a custody assessment's is recorded, its time not booked yet); not an
+    # out-of-area resident's (his home CJIT's)
+    community = done & (at == "condition_session") & people["resident_in_area"].to_numpy()
+    assert ledger[("community", "dir")] == [community.sum(), pytest.approx(dir_h[community].sum())]
     # other work: arrivals at exponential gaps of duty time, counted against the rota's own duty hours
     for name, pool in OTHER_WORK_POOL.items():
         s = getattr(sc.cjit.other_work, name)

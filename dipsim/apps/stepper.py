@@ -21,9 +21,9 @@ from typing import Any, Callable, Sequence
 import yaml
 
 from ..case import ACTION_LABELS, DISPOSAL_LABELS, OUTCOME_LABELS, CaseResult, explain, normalise_case
+from ..casefile import CASE_SESSION_EVENTS, make_possible
 from ..errors import InputError
 from ..pathway_case import CONDITION_LABELS
-from ..casefile import CASE_SESSION_EVENTS
 from ..rules.menu import CONDITIONS, MENU_POLICIES
 
 MAX_APPOINTMENTS = 6
@@ -155,7 +155,7 @@ class CaseStepper:
             c[section][name] = value
         if self.appointments or self._asking_appointments():
             c["events"]["sessions"] = list(self.appointments)
-        return c
+        return make_possible(c)  # a fact the group's choice rules out (a negative test: no Required Assessment) goes
 
     def _asking_appointments(self) -> bool:
         return self.current is not None and self.current.appointment > 0

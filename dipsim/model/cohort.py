@@ -42,6 +42,7 @@ class Cohort:
     accepts_responsibility: np.ndarray
     resident: np.ndarray
     home_cjit_can_deliver: np.ndarray
+    resides_in_england: np.ndarray  # where he lives, for Restriction on Bail (§2.2); not the area's country
     u: dict[str, np.ndarray]     # per-person uniforms, one stream each
     draws: dict[str, np.ndarray]  # per-person durations (hours) drawn from scenario distributions
     session_events: Appointments  # [i]: person i's appointment outcomes, indices into OUTCOME_KEYS
@@ -64,7 +65,8 @@ class Columns:
     """
 
     PER_PERSON = ("arrest_h", "offence", "age", "admits", "evidence", "previous_convictions", "recent_similar",
-                  "profile", "known_misuser", "accepts_responsibility", "resident", "home_cjit_can_deliver")
+                  "profile", "known_misuser", "accepts_responsibility", "resident", "home_cjit_can_deliver",
+                  "resides_in_england")
 
     def __init__(self, c: Cohort, answers: dict[str, np.ndarray] | None = None):
         self.n = c.n
@@ -87,7 +89,7 @@ def _view(a: np.ndarray) -> memoryview:
 UNIFORMS = ("inspector", "refusal", "positive", "positive_for", "attends_ia", "willing_voluntary", "follow_up_needed",
             "follow_up_attends", "consent", "cps", "accepts_caution", "onward_referral",
             "voluntary_continuation", "refer_on_merits", "exceptional_reason", "cps_exceptional_reason",
-            "police_know_profile", "worker_warns", "prosecuted", "onward_referral_indicated")
+            "police_know_profile", "worker_warns", "prosecuted", "onward_referral_indicated", "dir_earlier")
 
 
 def arrival_times(scenario: Scenario, streams: Streams, days: int) -> tuple[np.ndarray, np.ndarray]:
@@ -198,6 +200,10 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
     profile = (up[:, None] >= cum[:, :-1]).sum(axis=1).astype(np.int8) if n else np.zeros(0, np.int8)
     known = u("known_misuser") < np.asarray(ppl.known_drug_misuser)[profile]
     sc = scenario
+    resident = u("resident") < ppl.resident_in_area
+    # §2.2: a resident of the area lives in its country; of the rest, some live in the other country
+    other_country = ~resident & (u("other_country") < ppl.out_of_area_other_country)
+    resides_in_england = other_country if sc.area.country != "england" else ~other_country
     draws = {key: attrgetter(dotted)(sc).sample(streams.get(f"durations.{key}"), n) * scale
              for key, (dotted, scale) in DURATIONS.items()}
     outcome_p = np.array([sc.compliance.session_outcomes[k] for k in OUTCOME_KEYS])
@@ -210,7 +216,7 @@ def draw_cohort(scenario: Scenario, streams: Streams, days: int) -> Cohort:
         previous_convictions=prev.astype(np.int16), recent_similar=u("recent_similar") < ppl.recent_similar_offending,
         profile=profile, known_misuser=known,
         accepts_responsibility=u("accepts_responsibility") < ppl.accepts_responsibility,
-        resident=u("resident") < ppl.resident_in_area,
+        resident=resident, resides_in_england=resides_in_england,
         home_cjit_can_deliver=u("home_cjit") < ppl.home_cjit_can_deliver,
         u={name: streams.get(f"decisions.{name}").random(n) for name in UNIFORMS},
         draws=draws, session_events=ses, contact_events=con,

@@ -75,6 +75,7 @@ class Records(PersonRecord):
             "accepts_responsibility": c.accepts_responsibility,
             "resident_in_area": c.resident,
             "home_cjit_can_deliver": c.home_cjit_can_deliver,
+            "resides_in_england": c.resides_in_england,
         }
         for name in TIMES:
             cols[name] = getattr(self, name)
@@ -86,6 +87,7 @@ class Records(PersonRecord):
         for name in COUNTS:
             cols[name] = getattr(self, name)
         cols["session_events"] = decode_session_logs(self.session_log)
+        cols["home_cjit_worker_hours"] = self.home_cjit_worker_hours
         for name in ("assessed_profile", "known_profile"):  # the second: assessed, or known to the police
             ap = getattr(self, name)
             none = ap <= 0  # NA: not assessed, or assessed a non-user (1 under NA, as pandas fills it)

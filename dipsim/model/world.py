@@ -14,8 +14,8 @@ import simpy
 
 from .. import rules
 from ..pathway import PathwaySettings
-from ..pathway_delivery import warned_appointments
-from ..pathway_record import EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
+from ..pathway_delivery import triage_dir, warned_appointments
+from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
 from ..time import HOURS_PER_DAY as H
@@ -25,6 +25,7 @@ from .groups import GroupEducation
 from .records import Records
 
 FA, EVENT, TEST = codes(FA_OUTCOMES), codes(EVENT_CODES), codes(TEST_RESULTS)
+SESSION_DIR = codes(DIR_AT)["condition_session"]  # a DIR at a condition's session: the home CJIT's, if he lives away
 HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
 """The duration draw of each kind of session."""
 
@@ -43,7 +44,7 @@ def settings_of(sc: Scenario) -> PathwaySettings:
 def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
     """Each person's answer to each of the pathway's questions, from his pre-drawn uniforms
     (one comparison per person and question, vectorised; the same comparisons as one at a time)."""
-    u, n = cohort.u, cohort.n
+    u = cohort.u
     d = sc.decisions
     return {
         "inspector_authorises": u["inspector"] < sc.testing.inspector_authorised_share,
@@ -57,11 +58,12 @@ def answers(cohort: Cohort, sc: Scenario) -> dict[str, np.ndarray]:
         "exceptional_reason": u["exceptional_reason"] < d.exceptional_reason,
         "cps_accepts_exceptional_reason": u["cps_exceptional_reason"] < d.cps_accepts_exceptional_reason,
         "police_know_profile": u["police_know_profile"] < sc.assessment.police_know_profile,
+        # §5: a current DIR from an earlier contact (known misusers only)
+        "dir_already_completed": cohort.known_misuser & (u["dir_earlier"] < sc.assessment.dir_already_completed),
         "accepts_caution": u["accepts_caution"] < d.accepts_caution,
         "accepts_onward_referral": u["onward_referral"] < d.accepts_onward_referral,
         "continues_voluntarily": u["voluntary_continuation"] < sc.follow_up.voluntary_continuation,
         "follow_up_need_days": cohort.draws["need_h"] / H,
-        "resides_in_england": np.full(n, sc.area.country == "england"),
         # §6, Annex C session 1: the worker's choice, one draw per person (warns for the commoner breach first)
         "worker_warns_intoxicated": u["worker_warns"] < sc.compliance.worker_warns_intoxicated,
         "worker_warns_behaviour": u["worker_warns"] < sc.compliance.worker_warns_behaviour,
@@ -138,16 +140,30 @@ class SimulatedArea:
 
     def appointment(self, i: int, kind: str, event: str, group: bool):
         """One appointment: 1:1 with a community CJIT worker, or (``group``: the pathway found the second
-        session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time."""
+        session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time.
+        An out-of-area resident's appointments are his home CJIT's (§4.6.6 Step 1), not this area's."""
         p = self.people
         attended = event == "attended"
-        if group:
+        if group and p.resident[i]:
             mode, start = yield self.groups.join(i)
             if mode == "group":
                 self.records.session2_group[i] = True
                 return start
         hours = p.draws[HOURS_KEY[kind]][i] if attended else p.no_show_h[i]
-        start = yield self.community.request(hours, kind if attended else "missed_appointment", 1)
+        start = yield from self.community_time(i, hours, kind if attended else "missed_appointment", 1)
+        return start
+
+    def community_time(self, i: int, hours: float, activity: str, priority: int):
+        """A community worker's time for person ``i``: this area's pool, or for an out-of-area resident his home
+        CJIT's (§2.2, §4.6.6 Step 1), counted apart (``home_cjit_worker_hours``) and not charged to this area's
+        pool; the home CJIT's own capacity is not modelled, so it starts at once. Returns the start (once the
+        work is done, as a pool's request does), or None if none came."""
+        if self.people.resident[i]:
+            start = yield self.community.request(hours, activity, priority)
+            return start
+        self.records.home_cjit_worker_hours[i] += hours
+        start = self.env.now
+        yield self.env.timeout(hours)  # as a pool's request, answered when the work is done
         return start
 
     def follow_up_contacts(self, i: int, period: rules.Decision):
@@ -164,7 +180,8 @@ class SimulatedArea:
             slot += 1
             attended = event == "attended"
             hours = p.contact_h[i] if attended else p.no_show_h[i]
-            start = yield self.community.request(hours, "follow_up_contact" if attended else "missed_appointment", 2)
+            activity = "follow_up_contact" if attended else "missed_appointment"
+            start = yield from self.community_time(i, hours, activity, 2)
             if start is None:
                 yield self.never
                 return None
@@ -206,13 +223,16 @@ class SimulatedArea:
         yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
         if r.fa_outcome[i] == FA["cancelled"]:
             return
-        attends = p.u["follow_up_attends"][i] < self.follow_up_attends
+        attends = rules.follow_up_assessment_held(p.u["follow_up_attends"][i] < self.follow_up_attends).value == "attended"
         hours = p.fa_h[i] if attends else p.no_show_h[i]
-        start = yield self.community.request(hours, "follow_up_assessment" if attends else "missed_appointment", 1)
+        activity = "follow_up_assessment" if attends else "missed_appointment"
+        start = yield from self.community_time(i, hours, activity, 1)
         if start is None or r.fa_outcome[i] == FA["cancelled"]:  # cautioned while it waited: a late cancellation
             return
         r.fa_start_h[i] = start
         r.fa_outcome[i] = FA["held" if attends else "not_attended"]
+        if attends:
+            triage_dir(self, i, "follow_up_assessment")  # §5: not a second DIR
 
     def voluntary_engagement(self, i: int) -> None:
         """§4.6.4: continued voluntary engagement with the CJIT after the required period."""
@@ -224,7 +244,7 @@ class SimulatedArea:
         step = self.follow_up_cfg.contact_interval_days * H
         while env.now + step <= end:
             yield env.timeout(step)
-            start = yield self.community.request(p.contact_h[i], "voluntary_contact", 3)
+            start = yield from self.community_time(i, p.contact_h[i], "voluntary_contact", 3)
             if start is None:
                 return
 
@@ -232,12 +252,18 @@ class SimulatedArea:
     workload = None
 
     def complete_dir(self, i: int, pool: str) -> None:
-        """§5: completing person ``i``'s DIR takes a worker's time on ``pool``."""
+        """§5: completing person ``i``'s DIR takes a worker's time on ``pool`` (an out-of-area resident's
+        community work is his home CJIT's, §4.6.6 Step 1: not this area's)."""
+        if pool == "community" and not self.people.resident[i] and self.records.dir_completed_at[i] == SESSION_DIR:
+            return
         self.workload.dir_completed(i, pool)
 
     def onward_referral(self, i: int) -> None:
-        """Annex C session 3: person ``i`` joins the CJIT caseload (care-planned contacts)."""
-        self.workload.onward_referral(i)
+        """Annex C session 3: person ``i`` joins the CJIT caseload (care-planned contacts): his home CJIT's
+        if he lives in another area (§4.6.6 Step 1), not this area's."""
+        if self.people.resident[i]:
+            self.workload.onward_referral(i)
+
 
 class _Warned:
     """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed

@@ -13,22 +13,23 @@ from .compliance import (cjit_report, comply_by_outcome, dir_required, follow_up
                          session_event)
 from .consent import consent_to_share
 from .cps import cps_decision, police_recommendation
-from .eligibility import attitude, offence_suitability, record_suitability, residence, statutory_preconditions
+from .eligibility import (attitude, delivering_cjit, offence_suitability, record_suitability, residence,
+                          statutory_preconditions)
 from .menu import CONDITIONS, MENU_POLICIES, choose_condition, group_session, has_follow_up, sessions
 from .offences import LOCAL_PROSECUTION_POLICY, OFFENCE_NAMES, OFFENCES, offence
 from .offer import offer_response
 from .pathway import Consideration, police_consideration
 from .targeting import cps_drug_use_suitability, drug_use_suitability
-from .testing import (assessment_route, follow_up_assessment, initial_assessment, restriction_on_bail,
-                      test_on_arrest, voluntary_assessment)
+from .testing import (assessment_route, follow_up_assessment, follow_up_assessment_held, initial_assessment,
+                      restriction_on_bail, test_on_arrest, voluntary_assessment)
 
 __all__ = [
     "Decision", "cjit_report", "comply_by_outcome", "dir_required", "follow_up_outcome", "follow_up_period",
     "onward_referral", "police_closure", "prosecution_after_non_compliance", "review_gap_ok", "session_event",
-    "consent_to_share", "cps_decision", "police_recommendation", "attitude", "offence_suitability",
+    "consent_to_share", "cps_decision", "delivering_cjit", "police_recommendation", "attitude", "offence_suitability",
     "record_suitability", "residence", "statutory_preconditions", "CONDITIONS", "MENU_POLICIES",
     "choose_condition", "group_session", "has_follow_up", "sessions", "LOCAL_PROSECUTION_POLICY",
     "OFFENCE_NAMES", "OFFENCES", "offence", "offer_response", "assessment_route", "follow_up_assessment",
-    "initial_assessment", "restriction_on_bail", "test_on_arrest", "voluntary_assessment", "Consideration",
-    "police_consideration", "cps_drug_use_suitability", "drug_use_suitability",
+    "follow_up_assessment_held", "initial_assessment", "restriction_on_bail", "test_on_arrest",
+    "voluntary_assessment", "Consideration", "police_consideration", "cps_drug_use_suitability", "drug_use_suitability",
 ]

@@ -81,6 +81,29 @@ def attitude(accepts_responsibility: bool) -> Decision:
     return Decision(False, "§4.1", "does not accept full responsibility or has indicated he may not comply")
 
 
+DELIVERING_WORK = ("condition", "follow_up_assessment")
+
+
+@memo
+def delivering_cjit(resident_in_area: bool, work: str) -> Decision:
+    """Which CJIT does the work: this area's, or the one where he lives. §4.6.6 Step 1: for an out-of-area
+    resident the CJIT "in their area of residence" delivers the DIP Condition and reports compliance; §2.2:
+    the follow-up assessment "would be held in the offender's DAT of residence". That work is the home
+    CJIT's, not this area's."""
+    if work not in DELIVERING_WORK:
+        raise ValueError(f"unknown work {work!r}; allowed: {', '.join(DELIVERING_WORK)}")
+    if work == "condition":
+        if resident_in_area:
+            return Decision("local_cjit", "§4.6.6 Step 1", "lives in the area: this area's CJIT delivers the condition")
+        return Decision("home_cjit", "§4.6.6 Step 1",
+                        "lives in another area: the CJIT in his area of residence delivers the DIP Condition and "
+                        "reports compliance or non-compliance (its work, not this area's CJIT's)")
+    if resident_in_area:
+        return Decision("local_cjit", "§2.2", "the follow-up assessment is held in his DAT of residence, this area")
+    return Decision("home_cjit", "§2.2",
+                    "the follow-up assessment is held in his DAT of residence, by that area's CJIT (not this area's)")
+
+
 @memo
 def residence(resident_in_area: bool, home_cjit_can_deliver: bool) -> Decision:
     """§4.6.6 Step 1: an out-of-area resident only if the home CJIT can deliver and report."""

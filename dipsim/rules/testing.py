@@ -89,6 +89,21 @@ def follow_up_assessment(arranged: bool, caution_administered: bool, police_bail
                     "process continues as normal")
 
 
+@memo
+def follow_up_assessment_held(attends: bool) -> Decision:
+    """§2.2, §4.6.3: the arranged follow-up Required Assessment is held 4-8 days later in the DAT of residence.
+    He attends and remains, or fails, and failing it counts as failing a Required Assessment: §4.6.3 makes
+    the One or Two Session Condition available "for offenders who have failed to attend and remain at a
+    Required Assessment (initial or follow up)"."""
+    if attends:
+        return Decision("attended", "§2.2",
+                        "attends and remains at the follow-up Required Assessment in his DAT of residence")
+    return Decision("failed", "§4.6.3",
+                    "fails to attend and remain at the follow-up Required Assessment: the CJIT informs the police "
+                    "of non-compliance; a failed Required Assessment (initial or follow up) may lead to the One or "
+                    "Two Session Condition")
+
+
 VOLUNTARY_ASSESSMENT_OUTCOMES = ("held", "not_held", "unwilling")
 
 

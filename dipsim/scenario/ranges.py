@@ -136,6 +136,8 @@ RANGES: dict[str, Range] = {
     "people.accepts_responsibility": Range(0.7, 0.95, "most who admit accept responsibility; 70-95%"),
     "people.resident_in_area": Range(0.75, 0.97, "BCUs near borders and city centres arrest more outsiders"),
     "people.home_cjit_can_deliver": Range(0.3, 0.9, "depends on the home area's CJIT: 30-90%"),
+    "people.out_of_area_other_country": Range(0.0, 0.5, "cross-border residence: none far from the border, up to "
+                                              "half of out-of-area residents near it (the schema's range)"),
     # ---------------------------------------------------------------- testing
     "testing.positive_given_profile": Range(_scaled([0.03, 0.19, 0.49, 0.63, 0.83], 0.9),
                                             _scaled([0.03, 0.19, 0.49, 0.63, 0.83], 1.1, 1.0),
@@ -154,6 +156,8 @@ RANGES: dict[str, Range] = {
     "assessment.follow_up_attends": Range(0.5, 0.85, "attendance at a community follow-up: half to most"),
     "assessment.police_know_profile": Range(0.2, 0.8, "the schema's note says 0-1 is conceivable; 0.2-0.8 "
                                             "is plausible given about 70% of positives have a record"),
+    "assessment.dir_already_completed": Range(0.1, 0.6, "known misusers with a current DIR from an earlier "
+                                              "contact: the schema's range 0-0.6, narrowed at the low end"),
     "assessment.follow_up_minutes": Range(_tri(30, 45, 60), _tri(60, 75, 120), "a follow-up assessment, "
                                           "45-75 minutes typically"),
     # ---------------------------------------------------------------- decisions

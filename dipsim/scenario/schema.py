@@ -78,7 +78,8 @@ def dist(kind: str, **params: float) -> Dist:
 @section
 class Area(_Section):
     country: OneOf(COUNTRIES) = p("england", "england | wales", "guidance §2.2",
-                     "Restriction on Bail applies in England only (§2.2).")
+                     "Restriction on Bail applies in England only, to residents of England (§2.2); the "
+                     "area's own residents live in this country.")
     intensive: Bool = p(True, "bool", "guidance §2.2",
                         "DIP intensive area: testing on arrest and Required Assessment (§2.2).")
 
@@ -127,6 +128,11 @@ class People(_Section):
     resident_in_area: Real("prob") = p(0.9, "probability", FREE, "Lives in this DAT area (§4.6.6 Step 1).")
     home_cjit_can_deliver: Real("prob") = p(0.6, "probability", FREE,
                                      "For out-of-area residents: home CJIT can deliver and report (§4.6.6).")
+    out_of_area_other_country: Real("prob") = p(
+        0.2, "probability", "free parameter (plausible range 0-0.5; cross-border residence)",
+        "Of those who live outside this DAT area, the share who live in the other country (Wales for an English "
+        "area, England for a Welsh one). Restriction on Bail (§2.2) applies to those tested in England who also "
+        "reside in England: it is decided from where each person lives.")
 
 
 @section
@@ -171,6 +177,11 @@ class Assessment(_Section):
                                    "(Annex A note 2).")
     follow_up_minutes: Distribution = p(dist("triangular", low=45, mode=60, high=90), "minutes", FREE,
                                 "CJIT worker time for a follow-up assessment in the community.")
+    dir_already_completed: Real("prob") = p(
+        0.3, "probability", FREE + " (plausible 0-0.6)",
+        "Of those known to misuse drugs, the share with a current DIR from an earlier contact (on the CJIT "
+        "caseload: Annex C session 1 'follow usual DIR procedures'); their triage assessments add to it rather "
+        "than complete another (§5: minimise duplication).")
 
 
 @section

@@ -54,6 +54,9 @@ STEP_LABELS = {
     "police_closure": "Police closure",
     "prosecution": "Prosecution",
     "unused_session_events": "Events not used",
+    "follow_up_assessment_held": "Follow-up assessment held",
+    "delivering_cjit": "Which CJIT does the work",
+    "unused_follow_up_assessment": "Follow-up assessment not used",
 }
 """The explainer's step names (``steps[].step`` of a key) in words."""
 
