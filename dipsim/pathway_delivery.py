@@ -99,8 +99,9 @@ def triage_dir(w, i: int, kind: str) -> bool:
     if dir_.value:
         r.dir_completed[i] = True
         r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
-        if kind not in ("initial_assessment", "voluntary_assessment"):  # the worker's time (dipsim.model.workload);
-            w.complete_dir(i, "community")  # a custody assessment's DIR is recorded, its time not yet booked
+        # the worker's time (dipsim.model.workload): a custody assessment's DIR on the custody rota, the rest
+        # (follow-up assessment, a condition's triage session) on the community rota
+        w.complete_dir(i, "custody" if kind in ("initial_assessment", "voluntary_assessment") else "community")
     elif earlier:
         r.dir_completed_at[i] = WHERE["earlier_contact"]
     if w.explaining:

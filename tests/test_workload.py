@@ -57,8 +57,10 @@ def test_hours_booked_equal_the_hours_of_the_jobs_per_pool_and_activity():
     dir_h = sc.cjit.dir_minutes.sample(Streams(sc.seed, 0).get("durations.dir_h"), len(people)) / 60
     done = people["dir_completed"].fillna(False).to_numpy(bool)
     at = people["dir_completed_at"].astype(str).to_numpy()
-    # §5: a DIR at a condition's session (a custody assessment's is recorded, its time not booked yet); not an
-    # out-of-area resident's (his home CJIT's)
+    # §5: a DIR after a custody assessment takes the custody worker's time; at a condition's session the
+    # community worker's, but not for an out-of-area resident (his home CJIT's)
+    custody = done & np.isin(at, ["initial_assessment", "voluntary_assessment"])
+    assert custody.sum() > 100 and ledger[("custody", "dir")] == [custody.sum(), pytest.approx(dir_h[custody].sum())]
     community = done & (at == "condition_session") & people["resident_in_area"].to_numpy()
     assert ledger[("community", "dir")] == [community.sum(), pytest.approx(dir_h[community].sum())]
     # other work: arrivals at exponential gaps of duty time, counted against the rota's own duty hours

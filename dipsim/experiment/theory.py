@@ -100,6 +100,7 @@ def mmc_scenario(arrivals_per_hour: float, mean_service_minutes: float, servers:
                        "initial_minutes": {"dist": "exponential", "mean": float(mean_service_minutes)},
                        "follow_up_needed": [0.0] * 5},
         "cjit": {**no_other_work(),  # the custody rota holds only the initial assessments: an M/M/c queue
+                 "dir_minutes": {"dist": "fixed", "value": 0.0},  # (a DIR after each would lengthen the service)
                  "custody": {"workers": int(servers), "shifts": [{"days": ALL_DAYS, "start": 0, "end": 24}]},
                  "out_of_hours": {"arrangement": "next_shift"}},
     }
