@@ -68,7 +68,9 @@ Collector = Callable[[Any, Job], Any]
 
 
 def run_job(job: Job, collect: Collector) -> Any:
-    result = run(job.scenario, seed=job.seed, replication=job.replication, days=job.days)
+    # No people table unless the collector reads ``result.people``: the KPIs come from the
+    # record arrays (dipsim.kpis_from_records), the same numbers.
+    result = run(job.scenario, seed=job.seed, replication=job.replication, days=job.days, people_table=False)
     return collect(result, job)
 
 
