@@ -136,11 +136,15 @@ def _stderr_is_terminal() -> bool:
 def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACKEND, *,
             scheduler: Any = None, workers: int | None = None, batch_size: int | None = None,
             progress: bool | None = None, desc: str = "runs",
-            on_result: Callable[[int, Any], None] | None = None, retries: int = 3) -> list[Any]:
+            on_result: Callable[[int, Any], None] | None = None, retries: int = 3,
+            plan: dict | None = None) -> list[Any]:
     """Run every job, return the collected values in job order (whatever order they finished in).
 
     ``on_result(index, value)`` is called in this process as each result arrives (used to
-    save a sweep cell the moment its last replication is in).
+    save a sweep cell the moment its last replication is in). Batches are sized for
+    ``workers``, by default this machine's cores, or with Dask the cluster's threads (a
+    cluster reached through ``scheduler``: its workers' threads, however many this machine
+    has). ``plan``, a dict, is filled in with the workers, batch size and tasks used.
     """
     check_backend(backend, scheduler)
     jobs = list(jobs)
@@ -149,9 +153,10 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
         return out
     if workers is not None and workers < 1:
         raise ParameterError("workers", f"must be a whole number >= 1, got {workers}")
-    n_workers = workers or cpu_count()
-    size = batch_size or default_batch_size(len(jobs), n_workers)
-    batches = make_batches(jobs, size)
+    if backend == "dask" and scheduler is None and (workers or cpu_count()) not in _LOCAL_CLUSTERS:
+        note = local_dask_note(len(jobs))
+        if note:
+            logging.getLogger("dipsim").warning(note)
 
     def take(pairs: Iterable[tuple[int, Any]], bar) -> None:
         k = 0
@@ -162,14 +167,28 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
             k += 1
         bar.update(k)
 
-    with progress_bar(len(jobs), desc, progress) as bar, _terminate_interrupts(backend != "serial"):
-        if backend == "serial":
-            for batch in batches:
-                take(run_batch(batch, collect), bar)
-        elif backend == "processes":
-            _run_processes(batches, collect, n_workers, take, bar)
-        else:
-            _run_dask(batches, collect, scheduler, n_workers, take, bar, retries)
+    with _terminate_interrupts(backend != "serial"):
+        client = cluster = None
+        owned = False
+        if backend == "dask":
+            client, cluster, owned = dask_client_for(scheduler, workers)
+        try:
+            n_workers = workers or (cluster_threads(client, scheduler) if backend == "dask" else cpu_count())
+            size = batch_size or default_batch_size(len(jobs), n_workers)
+            batches = make_batches(jobs, size)
+            if plan is not None:
+                plan.update(workers=n_workers, batch_size=size, tasks=len(batches))
+            with progress_bar(len(jobs), desc, progress) as bar:
+                if backend == "serial":
+                    for batch in batches:
+                        take(run_batch(batch, collect), bar)
+                elif backend == "processes":
+                    _run_processes(batches, collect, n_workers, take, bar)
+                else:
+                    _run_dask(batches, collect, client, cluster, take, bar, retries)
+        finally:
+            if owned:
+                client.close()
     return out
 
 
@@ -365,6 +384,78 @@ def dask_client(scheduler: Any = None, workers: int | None = None):
         raise
 
 
+LOCAL_DASK_CROSSOVER_RUNS = 40
+"""Below about this many runs (year-long, of a shipped scenario's size) a LocalCluster's cold
+start costs more than it saves against the serial backend on 2 cores, and the processes
+backend beats it at any size on one machine (benchmarks/RESULTS.md, "Dask crossover")."""
+
+
+def local_dask_note(n_runs: int) -> str | None:
+    """One line for a run that starts a LocalCluster for fewer runs than it pays back."""
+    if n_runs >= LOCAL_DASK_CROSSOVER_RUNS:
+        return None
+    return (f"dipsim: note: {n_runs} runs on a new local Dask cluster: starting it (1-2 s) costs more than "
+            f"it saves below about {LOCAL_DASK_CROSSOVER_RUNS} year-long runs; --backend processes (or serial) "
+            "is faster on one machine. Dask pays on a cluster: --scheduler tcp://HOST:8786")
+
+
+_LOCAL_CLUSTERS: dict[int, tuple[Any, Any]] = {}
+"""LocalClusters started here, by worker count, kept for later experiments in this session (a
+notebook pays the start-up, about 1-2 s, once); closed by :func:`shutdown_clusters` and at exit."""
+
+
+def local_cluster(workers: int | None = None):
+    """The session's LocalCluster of ``workers`` (default: all cores) single-threaded processes:
+    the one kept from an earlier call if it is still running, else a new one. (client, cluster)."""
+    n = workers or cpu_count()
+    kept = _LOCAL_CLUSTERS.get(n)
+    if kept is not None:
+        client, cluster = kept
+        if client.status == "running" and cluster.status.name == "running":
+            return client, cluster
+        _close_local(n)
+    if not _LOCAL_CLUSTERS:
+        atexit.register(shutdown_clusters)  # after distributed's own exit hooks were registered: runs first
+    client, cluster = dask_client(None, n)
+    _LOCAL_CLUSTERS[n] = (client, cluster)
+    return client, cluster
+
+
+def _close_local(n: int) -> None:
+    client, cluster = _LOCAL_CLUSTERS.pop(n)
+    with contextlib.suppress(Exception):
+        client.close()
+    with contextlib.suppress(Exception):
+        cluster.close()
+
+
+def shutdown_clusters() -> None:
+    """Close the LocalClusters kept for the session (also done at exit)."""
+    for n in list(_LOCAL_CLUSTERS):
+        _close_local(n)
+
+
+def dask_client_for(scheduler: Any, workers: int | None):
+    """(client, the kept local cluster or None, close the client after the run?) for a run."""
+    if scheduler is None:
+        client, cluster = local_cluster(workers)
+        return client, cluster, False
+    client, _ = dask_client(scheduler, workers)
+    return client, None, isinstance(scheduler, str)
+
+
+def cluster_threads(client, scheduler: Any = None, wait: float = 10.0) -> int:
+    """Threads the cluster's workers have between them (the tasks it runs at once): what a
+    run's batches are sized for. Waits up to ``wait`` seconds for a first worker to join."""
+    try:
+        client.wait_for_workers(1, timeout=wait)
+    except (TimeoutError, OSError):
+        where = scheduler if isinstance(scheduler, str) else "the Dask cluster"
+        raise ParameterError("scheduler", f"{where} has no workers (none joined within {wait:g} s): "
+                                          "start some with 'dask worker ADDRESS'") from None
+    return max(1, sum(client.nthreads().values()))
+
+
 def dask_setup(worker) -> None:
     """Run in each worker of a LocalCluster this module starts (its ``preload``): ignore Ctrl-C,
     which the terminal sends to every process of the job; the parent acts on it and closes
@@ -375,23 +466,17 @@ def dask_setup(worker) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_dask(batches, collect, scheduler, n_workers, take, bar, retries) -> None:
+def _run_dask(batches, collect, client, cluster, take, bar, retries) -> None:
     from distributed import as_completed as dask_as_completed
 
-    client, cluster = dask_client(scheduler, n_workers)
-    owned = cluster is not None or isinstance(scheduler, str)
     token = uuid.uuid4().hex[:12]
+    futures = [client.submit(run_batch, b, collect, retries=retries, pure=False,
+                             key=f"dipsim-batch-{token}-{k}") for k, b in enumerate(batches)]
     try:
-        futures = [client.submit(run_batch, b, collect, retries=retries, pure=False,
-                                 key=f"dipsim-batch-{token}-{k}") for k, b in enumerate(batches)]
-        try:
-            for fut in dask_as_completed(futures):
-                take(fut.result(), bar)
-        except BaseException:
-            client.cancel(futures)
-            raise
-    finally:
-        if owned:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        for fut in dask_as_completed(futures):
+            take(fut.result(), bar)
+    except BaseException:
+        client.cancel(futures)
+        if cluster is not None and isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            shutdown_clusters()  # stopped mid-run (Ctrl-C, SIGTERM): the local cluster's workers stop too
+        raise
