@@ -18,7 +18,7 @@ from ..time import EVERY_DAY, HOURS_PER_DAY
 from .calendar import Rota
 from .cjit import WorkerPool
 from .cohort import draw_cohort
-from .direct import At, Clock, Driver
+from .direct import At, Clock, Driver, Resumed
 from .groups import GroupEducation
 from .records import Records
 from .world import SimulatedArea
@@ -98,11 +98,10 @@ class Model:
 
     def _arrivals(self):
         """Every arrested person's walk, driven on his own clock from his arrest until he first needs
-        a CJIT worker (most never do: model.direct); a walk that does starts as a SimPy process at
-        the time of his arrest, as every walk did when each had its own process. Arrests are taken
-        ARRESTS_AT_ONCE at a time, when the clock reaches the first of them, so the walks waiting to
-        start stay few however long the run."""
-        env, world, drive, start = self.env, self.world, self.driver.drive, self._start
+        a CJIT worker (most never do: model.direct); a walk that does is taken on by a SimPy process
+        from that moment. Arrests are taken ARRESTS_AT_ONCE at a time, when the clock reaches the
+        first of them, so the walks waiting for SimPy stay few however long the run."""
+        env, world, drive, exit_ = self.env, self.world, self.driver.drive, self._exit
         times = self.arrest_h
         if not self.direct:  # every walk its own SimPy process from the arrest (the check of the driver)
             for i, t in enumerate(times):
@@ -115,16 +114,13 @@ class Model:
                 yield env.timeout(times[first] - env.now)
             for i in range(first, min(first + ARRESTS_AT_ONCE, len(times))):
                 walk = pathway(world, i)
-                t = times[i]
-                if drive(walk, t):
-                    self.active += 1  # counted from now: the run cannot end before it starts
-                    At(env, t).callbacks.append(lambda _e, walk=walk: start(walk))
+                at = drive(walk, times[i])
+                if at is not None:  # he needs a CJIT worker at time ``at``: SimPy takes the walk on from there
+                    self.active += 1
+                    Resumed(env, walk, at).callbacks.append(exit_)
         self.arrivals_done = True
         if self.active == 0:
             self._finish()
-
-    def _start(self, walk) -> None:
-        self.env.process(walk).callbacks.append(self._exit)
 
     def run(self) -> RunOutput:
         """Run until every pathway has ended (or the drain limit)."""

@@ -11,17 +11,20 @@ arrest, on the person's own clock:
   (:class:`Clock`, SimPy's environment with a person's clock inside it);
 * the first time the walk needs something shared - a CJIT worker in custody, an
   appointment, a follow-up contact: the world's methods that ask for one start with
-  ``yield from env.handover()`` - the walk is handed to SimPy: a process is started for it
-  at once (as for every person before), its first step waits until the person's own time,
-  and from there SimPy drives it exactly as before;
+  ``yield from env.handover()`` - the walk is handed to SimPy: a process (:class:`Resumed`)
+  resumes it at exactly the person's own time, and from there SimPy drives it as before;
 * a walk that ends on its own clock never touches SimPy at all.
 
+Nothing in a walk before its first shared resource touches anything shared (the record's
+row is his, every draw was made up front or comes from his own stream block), so walks are
+driven a batch of arrests at a time, ahead of SimPy's clock (core.ARRESTS_AT_ONCE).
+
 The record (the people table) is bit-identical: a person's waits on his own clock are the
-same additions SimPy makes (``now + delay``), the handed-over walk starts its SimPy life at
-the same point of the event order as before and reaches the shared resource at exactly his
-own time, and the run ends when it ended before (the latest own-clock end counts, so the
-team's other work runs as long). Only events at the very same time could be ordered
-differently, and ``benchmarks.check_identical`` (zero durations included) finds none.
+same additions SimPy makes (``now + delay``), the handed-over walk reaches the shared
+resource at exactly his own time, and the run ends when it ended before (the latest
+own-clock end counts, so the team's other work runs as long). Only events at the very same
+time could be ordered differently, and ``benchmarks.check_identical`` (zero durations
+included) finds none.
 
 Guard: if anything schedules a SimPy event while a person is on his own clock (a world
 method that asks for a shared resource without handing over first), the run stops with an
@@ -33,7 +36,7 @@ from __future__ import annotations
 from heapq import heappush
 
 import simpy
-from simpy.events import NORMAL, Event, Timeout
+from simpy.events import NORMAL, Event, Process, Timeout
 
 WAITED = object()
 """What ``env.timeout`` gives on a person's own clock: the wait is over already."""
@@ -55,6 +58,18 @@ class At(Event):
         self._ok = True
         self._delay = t - env._now  # noqa: SLF001 - SimPy's clock
         heappush(env._queue, (t, NORMAL, next(env._eid), self))  # noqa: SLF001 - as Environment.schedule
+
+
+class Resumed(Process):
+    """A SimPy process for a walk handed over on its own clock at time ``at``: its first step is
+    at ``at`` (no start event at the arrest and wait: the walk is resumed where it stopped)."""
+
+    def __init__(self, env: simpy.Environment, walk, at: float):
+        self.env = env
+        self.callbacks = []
+        self._generator = walk
+        self._target = At(env, at)
+        self._target.callbacks.append(self._resume)
 
 
 class Clock(simpy.Environment):
@@ -79,14 +94,9 @@ class Clock(simpy.Environment):
 
     def handover(self):
         """``yield from env.handover()`` before asking for a shared resource: on a person's own
-        clock, hand the walk to SimPy (which starts it at his arrest) and wait in SimPy until his
-        own time; otherwise nothing."""
-        if not self.direct:
-            return
-        at = self._now
-        yield HANDOVER
-        if at > self._now:
-            yield At(self, at)
+        clock, hand the walk to SimPy, which resumes it here at his own time; otherwise nothing."""
+        if self.direct:
+            yield HANDOVER
 
 
 class Driver:
@@ -98,9 +108,9 @@ class Driver:
         self.end_h = 0.0
         self.direct_walks = 0
 
-    def drive(self, walk, t: float) -> bool:
-        """Walk from time ``t`` on the person's own clock; True if the walk is to continue in
-        SimPy (started at ``t``: its first step waits until the time it reached)."""
+    def drive(self, walk, t: float) -> float | None:
+        """Walk from time ``t`` on the person's own clock; if the walk is to continue in SimPy, the
+        time it reached (its SimPy process resumes it then: :class:`Resumed`), else None."""
         env = self.env
         queue = env._queue  # noqa: SLF001
         before = len(queue)
@@ -115,7 +125,9 @@ class Driver:
             self.direct_walks += 1
             if env._now > self.end_h:  # noqa: SLF001
                 self.end_h = env._now  # noqa: SLF001
-            return False
+            return None
+        else:
+            at = env._now  # noqa: SLF001
         finally:
             env.direct = False
             env._now = simpy_now  # noqa: SLF001
@@ -124,10 +136,10 @@ class Driver:
                                    "for a shared resource without 'yield from env.handover()' first "
                                    "(dipsim.model.direct)")
         if step is HANDOVER:
-            return True
+            return at
         if step is BEYOND:
             self.end_h = max(self.end_h, env.limit)
-            return False
+            return None
         else:
             raise RuntimeError(f"the pathway yielded {step!r} on a person's own clock: a world method must "
                                "'yield from env.handover()' before yielding SimPy events (dipsim.model.direct)")
