@@ -112,12 +112,11 @@ class Model:
         for first in range(0, len(times), ARRESTS_AT_ONCE):
             if times[first] > env.now:
                 yield env.timeout(times[first] - env.now)
-            for i in range(first, min(first + ARRESTS_AT_ONCE, len(times))):
-                walk = pathway(world, i)
-                at = drive(walk, times[i])
-                if at is not None:  # he needs a CJIT worker at time ``at``: SimPy takes the walk on from there
-                    self.active += 1
-                    Resumed(env, walk, at).callbacks.append(exit_)
+            last = min(first + ARRESTS_AT_ONCE, len(times))
+            # He needs a CJIT worker at time ``at``: SimPy takes the walk on from there.
+            for walk, at in drive([(pathway(world, i), times[i]) for i in range(first, last)]):
+                self.active += 1
+                Resumed(env, walk, at).callbacks.append(exit_)
         self.arrivals_done = True
         if self.active == 0:
             self._finish()

@@ -108,38 +108,41 @@ class Driver:
         self.end_h = 0.0
         self.direct_walks = 0
 
-    def drive(self, walk, t: float) -> float | None:
-        """Walk from time ``t`` on the person's own clock; if the walk is to continue in SimPy, the
-        time it reached (its SimPy process resumes it then: :class:`Resumed`), else None."""
+    def drive(self, walks) -> list:
+        """Walk each ``(walk, t)`` from time ``t`` on the person's own clock. Returns the walks to
+        continue in SimPy, with the time each reached: ``(walk, at)`` (its SimPy process resumes it
+        then: :class:`Resumed`)."""
         env = self.env
         queue = env._queue  # noqa: SLF001
         before = len(queue)
         simpy_now = env._now  # noqa: SLF001
-        env._now = t  # noqa: SLF001 - his own clock (see Clock)
+        handed = []
         env.direct = True
         try:
-            step = walk.send(None)
-            while step is WAITED:
-                step = walk.send(None)
-        except StopIteration:
-            self.direct_walks += 1
-            if env._now > self.end_h:  # noqa: SLF001
-                self.end_h = env._now  # noqa: SLF001
-            return None
-        else:
-            at = env._now  # noqa: SLF001
+            for walk, t in walks:
+                env._now = t  # noqa: SLF001 - his own clock (see Clock)
+                try:
+                    step = walk.send(None)
+                    while step is WAITED:
+                        step = walk.send(None)
+                except StopIteration:
+                    self.direct_walks += 1
+                    if env._now > self.end_h:  # noqa: SLF001
+                        self.end_h = env._now  # noqa: SLF001
+                    continue
+                if step is HANDOVER:
+                    handed.append((walk, env._now))  # noqa: SLF001
+                elif step is BEYOND:
+                    self.end_h = max(self.end_h, env.limit)
+                else:
+                    raise RuntimeError(f"the pathway yielded {step!r} on a person's own clock: a world method must "
+                                       "'yield from env.handover()' before yielding SimPy events "
+                                       "(dipsim.model.direct)")
         finally:
             env.direct = False
             env._now = simpy_now  # noqa: SLF001
-            if len(queue) != before:
-                raise RuntimeError("a SimPy event was scheduled on a person's own clock: a world method asked "
-                                   "for a shared resource without 'yield from env.handover()' first "
-                                   "(dipsim.model.direct)")
-        if step is HANDOVER:
-            return at
-        if step is BEYOND:
-            self.end_h = max(self.end_h, env.limit)
-            return None
-        else:
-            raise RuntimeError(f"the pathway yielded {step!r} on a person's own clock: a world method must "
-                               "'yield from env.handover()' before yielding SimPy events (dipsim.model.direct)")
+        if len(queue) != before:
+            raise RuntimeError("a SimPy event was scheduled on a person's own clock: a world method asked "
+                               "for a shared resource without 'yield from env.handover()' first "
+                               "(dipsim.model.direct)")
+        return handed
