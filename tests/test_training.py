@@ -65,8 +65,17 @@ def test_every_action(cards):
     assert {a for c in cards for a in c.result.actions} == set(ACTIONS)
 
 
-def test_both_outcomes(cards):
-    assert {c.result.outcome for c in cards} == {None, "complied", "non_compliance_reported"}
+def test_every_outcome(cards):
+    assert {c.result.outcome for c in cards} == {None, "complied", "non_compliance_reported", "not_delivered_in_time"}
+
+
+def test_cards_for_the_fidelity_facts(cards):
+    """Issue 15 item 5: a warned session (§6), the comply-by date (§4.6.6 Steps 3, 5) and a prosecution
+    after non-compliance (§2.1) each have a card."""
+    events = [s for c in cards for s in c.case["events"]["sessions"]]
+    assert any(e.endswith("_warned") for e in events)
+    assert any(c.result.outcome == "not_delivered_in_time" for c in cards)
+    assert any(s["step"] == "prosecution" for c in cards for s in c.result.steps)
 
 
 def test_every_kind_of_non_compliance(cards):
@@ -179,17 +188,20 @@ def test_key_matches_dipsim_case_json(cards):
     assert {k: key[k] for k in ("disposal", "condition", "outcome", "actions", "steps")} == json.loads(out.getvalue())
 
 
-def test_markdown_keys_and_pack(cards):
-    pack = (TRAINING / "pack.html").read_text(encoding="utf-8")
-    assert "page-break-before: always" in pack and "@media print" in pack
+def test_markdown_keys_and_documents(cards):
+    cards_doc = (TRAINING / "cards.html").read_text(encoding="utf-8")
+    keys_doc = (TRAINING / "facilitator.html").read_text(encoding="utf-8")
+    for doc in (cards_doc, keys_doc):
+        assert "page-break-before: always" in doc and "@page" in doc
     for c in cards:
         md = (TRAINING / "keys" / f"{c.name}.md").read_text(encoding="utf-8")
         assert md.startswith(f"# Answer key: {c.title}")
         for s in c.result.steps:
             assert f"| {s['rule']} |" in md
-        assert f'id="card-{c.name}"' in pack and f'id="key-{c.name}"' in pack
-    # cards come before keys
-    assert pack.index('id="card-') < pack.index('id="keys"') < pack.index('id="key-')
+        assert f'id="card-{c.name}"' in cards_doc and f'id="key-{c.name}"' not in cards_doc
+        assert f'id="key-{c.name}"' in keys_doc
+    # the guide, then the summary, then the keys
+    assert keys_doc.index("Timetable") < keys_doc.index('id="keys"') < keys_doc.index('id="key-')
 
 
 def test_facilitator_guide_covers_every_card(cards):
@@ -223,15 +235,15 @@ def test_check_fails_on_a_hand_edited_key(pack):
     buf = io.StringIO()
     assert main_training(check=True, cases_dir=cases, out_dir=out, out=buf) == 1
     assert "keys/01-first-time-possession.json" in buf.getvalue()
-    assert "pack.html" not in buf.getvalue()
+    assert "cards.html" not in buf.getvalue()
 
 
 def test_check_fails_when_a_card_changes(pack):
     cases, out = pack
     card = cases / "15-missed-without-notice.yaml"
     card.write_text(card.read_text().replace("sessions: [missed_without_notice]", "sessions: [attended]"))
-    assert stale_files(cases, out) == ["keys/15-missed-without-notice.json", "keys/15-missed-without-notice.md",
-                                       "pack.html"]
+    assert stale_files(cases, out) == ["facilitator.html", "keys/15-missed-without-notice.json",
+                                       "keys/15-missed-without-notice.md"]
     buf = io.StringIO()
     assert main_training(check=False, cases_dir=cases, out_dir=out, out=buf) == 0
     assert "wrote" in buf.getvalue()
@@ -295,12 +307,12 @@ def test_cli_check_passes_on_the_repository():
 
 def test_cli_check_fails_on_stale_keys_then_build_fixes(pack):
     cases, out = pack
-    (out / "pack.html").write_text("stale")
+    (out / "cards.html").write_text("stale")
     proc = _dipsim("training", "build", "--check", "--cases", str(cases), "--out", str(out))
     assert proc.returncode == 1
-    assert "pack.html" in proc.stdout
-    assert (out / "pack.html").read_text() == "stale"  # --check writes nothing
-    proc = _dipsim("training", "build", "--cases", str(cases), "--out", str(out))
+    assert "cards.html" in proc.stdout
+    assert (out / "cards.html").read_text() == "stale"  # --check writes nothing
+    proc = _dipsim("training", "build", "--no-pdf", "--cases", str(cases), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert _dipsim("training", "build", "--check", "--cases", str(cases), "--out", str(out)).returncode == 0
 
@@ -310,7 +322,7 @@ def test_cli_bad_card_exit_2(tmp_path):
     cases.mkdir()
     (cases / "a.yaml").write_text("card: {title: t, narrative: n, questions: [q], perspectives: [police]}\n"
                                   "offender: {offence: theft, age: 1.5}\n")
-    proc = _dipsim("training", "build", "--cases", str(cases), "--out", str(tmp_path / "out"))
+    proc = _dipsim("training", "build", "--no-pdf", "--cases", str(cases), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert f"{cases / 'a.yaml'}: offender.age: " in proc.stderr
     assert not (tmp_path / "out").exists()

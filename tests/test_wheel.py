@@ -114,7 +114,9 @@ def test_wheel_runs_every_command_outside_the_source_tree(installed):
     pack = work / "my-pack"
     shipped = sorted(p.name for p in (ROOT / "training" / "cases").glob("*.yaml"))
     assert sorted(p.name for p in (pack / "cases").glob("*.yaml")) == shipped
-    for name in [f"cases/{n}" for n in shipped] + ["facilitator_guide.md", "README.md", "pack.html"]:
+    assert all((pack / pdf).stat().st_size > 10_000 for pdf in ("cards.pdf", "facilitator.pdf", "annex-a-map.pdf"))
+    for name in [f"cases/{n}" for n in shipped] + ["facilitator_guide.md", "README.md", "cards.html",
+                                                   "facilitator.html", "annex-a-map.html", "annex-a-map.svg"]:
         assert (pack / name).read_bytes() == (ROOT / "training" / name).read_bytes(), name
     assert f"up to date: {len(shipped)} cards" in ok("training", "build", "--pack", "my-pack", "--check").stdout
     card = json.loads(ok("case", "my-pack/cases/02-shoplifter-three-sessions.yaml", "--json").stdout)
