@@ -318,7 +318,8 @@ def parallel(sc: Scenario, days: int, reps: int, workers: int | None, rounds: in
     try:
         import dask
 
-        from dipsim.experiment.backends import cpu_count, dask_client, default_batch_size, shutdown_pools
+        from dipsim.experiment.backends import cpu_count, default_batch_size, shutdown_pools
+        from dipsim.experiment.dask_cluster import dask_client
         from dipsim.experiment.replications import replicate
     except ImportError as exc:  # pragma: no cover - the experiments package is not there
         return {"skipped": f"dipsim.experiment not available ({exc})"}

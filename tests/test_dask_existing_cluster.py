@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dipsim.experiment import KpiCollector, Job, execute
-from dipsim.experiment import backends
+from dipsim.experiment import backends, dask_cluster
 
 BIN = Path(sys.executable).parent
 
@@ -81,23 +81,23 @@ def test_national_sweep_on_the_cluster_from_the_command_line(scheduler, tmp_path
 
 
 def test_a_local_cluster_is_kept_for_the_session(default_scenario):
-    backends.shutdown_clusters()
+    dask_cluster.shutdown_clusters()
     try:
         jobs = [Job(default_scenario, 1, r, 3) for r in range(4)]
         execute(jobs, KpiCollector(), "dask", workers=2, progress=False)
-        client, cluster = backends._LOCAL_CLUSTERS[2]
+        client, cluster = dask_cluster._LOCAL_CLUSTERS[2]
         again = execute(jobs, KpiCollector(), "dask", workers=2, progress=False)
-        assert backends._LOCAL_CLUSTERS[2] == (client, cluster)  # the same cluster, not a new one
+        assert dask_cluster._LOCAL_CLUSTERS[2] == (client, cluster)  # the same cluster, not a new one
         pd.testing.assert_frame_equal(pd.DataFrame(again),
                                       pd.DataFrame(execute(jobs, KpiCollector(), "serial", progress=False)))
     finally:
-        backends.shutdown_clusters()
-    assert not backends._LOCAL_CLUSTERS and cluster.status.name == "closed"
+        dask_cluster.shutdown_clusters()
+    assert not dask_cluster._LOCAL_CLUSTERS and cluster.status.name == "closed"
 
 
 def test_a_small_run_on_a_new_local_cluster_says_processes_is_faster(caplog):
-    assert "processes" in backends.local_dask_note(5)
-    assert backends.local_dask_note(backends.LOCAL_DASK_CROSSOVER_RUNS) is None
+    assert "processes" in dask_cluster.local_dask_note(5)
+    assert dask_cluster.local_dask_note(dask_cluster.LOCAL_DASK_CROSSOVER_RUNS) is None
 
 
 def test_a_cluster_with_no_workers_is_one_clear_error(tmp_path):
