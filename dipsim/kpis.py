@@ -28,6 +28,7 @@ UNITS = {
     "worker hours": "hours of CJIT worker time",
     "appointments": "a count of appointments",
     "groups": "a count of group sessions run",
+    "FTE": "full-time equivalents: a rota's rostered hours a week divided by 37.5",
 }
 """Every unit a KPI may have, with what it means."""
 
@@ -116,6 +117,14 @@ ACTIVITIES = {
     "follow_up_contact": "follow-up contacts",
     "voluntary_contact": "voluntary contacts",
     "missed_appointment": "appointments booked and missed",
+    "dir": "completing DIRs (§5)",
+    "caseload_contact": "care-planned contacts with onward referrals on the caseload",
+    "prison_leavers": "other work: prison leavers",
+    "court_ordered": "other work: court-ordered work",
+    "self_referrals": "other work: self-referrals and the rest of the DIP caseload",
+    "custody_other": "other work: custody and court cells outside this pathway",
+    "admin": "other work: admin",
+    "travel": "other work: travel",
 }
 DEFAULT_FIRST_SESSION_DAYS = (7.0, 10.0, 14.0)
 """The ``share_first_session_within_{N}d`` KPIs a replication table holds unless told otherwise."""
@@ -291,9 +300,19 @@ def _entries() -> list[KPI]:
                         f"(0 if none).", section=B))
         e.append(_k(f"busy_{pool}_all_h", f"{words} CJIT hours", "worker hours",
                     f"Hours {words} CJIT workers spent on all activities.", section=B))
-        e.append(_k(f"utilisation_{pool}", f"{words} CJIT utilisation", "share",
-                    f"Hours {words} CJIT workers were busy within their duty hours divided by those duty hours "
-                    f"(blank for an unlimited or on-call pool).", section=B))
+        e.append(_k(f"utilisation_{pool}", f"{words} CJIT utilisation, all work", "share",
+                    f"Hours {words} CJIT workers were busy within their duty hours, on all their work (this "
+                    f"pathway and the team's other work: the rest of the DIP caseload, admin, travel), divided by "
+                    f"those duty hours (blank for an unlimited or on-call pool).", section=B))
+        if pool != "callout":
+            e.append(_k(f"utilisation_{pool}_pathway", f"{words} CJIT utilisation, this pathway's work only",
+                        "share",
+                        f"The part of {words} CJIT utilisation spent on this pathway: the DIP Conditional Caution "
+                        f"and Required Assessment work, its DIRs and its onward referrals' caseload contacts "
+                        f"(blank for an unlimited pool).", section=B))
+            e.append(_k(f"fte_{pool}", f"{words} CJIT staff (FTE)", "FTE",
+                        f"{words.capitalize()} CJIT workers times their rota's hours a week, divided by 37.5 hours "
+                        f"(blank for an unlimited pool).", section=B))
     e.append(_k("cjit_hours", "CJIT hours (custody + community + on call)", "worker hours",
                 "Hours all CJIT workers spent on all activities.", section=B))
     return e

@@ -84,6 +84,8 @@ class World(Protocol):
     def follow_up_contacts(self, i: int, period: rules.Decision | None) -> Generator: ...  # True/False/None
     def follow_up_assessment(self, i: int) -> None: ...            # hold the arranged one when it falls due
     def voluntary_engagement(self, i: int) -> None: ...            # §4.6.4, beside the pathway
+    def complete_dir(self, i: int, pool: str) -> None: ...         # §5: a DIR takes worker time on pool
+    def onward_referral(self, i: int) -> None: ...                 # Annex C session 3: joins the CJIT caseload
     # Explaining only:
     def step(self, step: str, decision: rules.Decision, detail: str | None = None) -> None: ...
     def note(self, step: str, rule: str, detail: str) -> None: ...

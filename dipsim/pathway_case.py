@@ -183,6 +183,12 @@ class CaseWorld:
     def voluntary_engagement(self, i: int) -> None:
         """Not part of the explanation (it has no bearing on compliance, §4.6.4)."""
 
+    def complete_dir(self, i: int, pool: str) -> None:
+        """A worker's time: nothing to explain (the DIR step says it is completed)."""
+
+    def onward_referral(self, i: int) -> None:
+        """The caseload that follows is the CJIT's work, not part of the explanation."""
+
     # -- steps and actions ------------------------------------------------------------------------
     def step(self, step: str, decision: Decision, detail: str | None = None) -> None:
         self.steps.append({"step": step, "rule": decision.rule, "detail": detail or decision.detail})

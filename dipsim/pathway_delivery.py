@@ -161,6 +161,7 @@ def deliver_sessions(w, i: int, condition: str):
             dir_ = rules.dir_required(kind, already_completed=bool(r.dir_completed[i] == 1))
             if dir_.value:
                 r.dir_completed[i] = True
+                w.complete_dir(i, "community")  # the worker's time (dipsim.model.workload)
             if explain:
                 w.step("dir", dir_)
                 if dir_.value:
@@ -173,6 +174,8 @@ def deliver_sessions(w, i: int, condition: str):
             referral = rules.onward_referral(p.profile[i] or None, True, p.accepts_onward_referral[i],
                                              p.onward_referral_indicated[i])
             r.onward_referral[i] = referral.value
+            if referral.value:
+                w.onward_referral(i)  # joins the CJIT caseload (dipsim.model.workload)
             if explain:
                 w.step("onward_referral", referral)
                 if referral.value:

@@ -15,7 +15,7 @@ import pandas as pd
 from . import __version__
 from .model import Model, RunOutput
 from .model.calendar import Rota
-from .model.cjit import ACTIVITIES
+from .model.cjit import ACTIVITIES, OTHER_ACTIVITIES, PATHWAY_ACTIVITIES
 from .model.core import POOLS
 from .kpis_from_records import PeopleArrays, people_kpis
 from .random import Streams
@@ -82,16 +82,35 @@ def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days:
                      records=out.records, arrays=arrays)
 
 
+FTE_HOURS = 37.5
+"""Hours a week of one full-time worker: a rota's FTE is its rostered hours a week / 37.5."""
+
+
+def rota_fte(cfg) -> tuple[float, float]:
+    """A rota's (workers, full-time equivalents): workers x the rota's hours a week / 37.5
+    (NaN for 'unlimited'). A custody worker on duty 8-20 every weekday and 10-18 at weekends
+    is 76 hours a week: 2.03 FTE."""
+    if cfg.workers == "unlimited":
+        return float("nan"), float("nan")
+    return float(cfg.workers), cfg.workers * Rota.from_shifts(cfg.shifts).weekly_hours / FTE_HOURS
+
+
 def utilisation(daily_busy: dict[str, np.ndarray], daily_overtime: dict[str, np.ndarray], scenario: Scenario,
                 d0: int, d1: int) -> pd.DataFrame:
     """Busy hours by pool and activity for days d0..d1-1 (work booked by the day it started) and
-    utilisation: busy hours within duty / duty hours, in [0, 1]; NaN for an unlimited or on-call pool."""
+    utilisation: busy hours within duty / duty hours, in [0, 1]; NaN for an unlimited or on-call pool.
+
+    ``work`` says whose work a row is: ``this pathway`` (the DIP Conditional Caution and Required
+    Assessment work, its DIRs and its onward referrals' caseload), ``other CJIT work`` (the rest of
+    the DIP caseload, admin, travel) or ``all work`` (the pool's total). ``workers`` and ``fte``
+    (rostered hours a week / 37.5) describe the pool."""
     rows = []
     pools = {"custody": scenario.cjit.custody, "community": scenario.cjit.community}
     for name in POOLS:
         busy = np.asarray(daily_busy[name], float)[:, d0:d1].sum(axis=1)
         cfg = pools.get(name)
         duty = float("nan")
+        workers, fte = rota_fte(cfg) if cfg is not None else (float("nan"), float("nan"))
         if cfg is not None and cfg.workers != "unlimited":
             duty = cfg.workers * Rota.from_shifts(cfg.shifts).duty_hours(d0 * HOURS_PER_DAY, d1 * HOURS_PER_DAY)
         total = float(busy.sum())
@@ -99,10 +118,15 @@ def utilisation(daily_busy: dict[str, np.ndarray], daily_overtime: dict[str, np.
         util = min(1.0, on_duty_busy / duty) if duty > 0 else np.nan
         for act, hours in zip(ACTIVITIES, busy):
             if hours > 0:  # the activity's share of the pool's utilisation (overtime pro rata): sums to "all"
-                rows.append({"pool": name, "activity": act, "busy_h": float(hours),
-                             "utilisation": util * hours / total})
-        rows.append({"pool": name, "activity": "all", "busy_h": total, "utilisation": util})
-    return pd.DataFrame(rows, columns=["pool", "activity", "busy_h", "utilisation"])
+                rows.append({"pool": name, "activity": act, "work": WORK[act], "busy_h": float(hours),
+                             "utilisation": util * hours / total, "workers": workers, "fte": fte})
+        rows.append({"pool": name, "activity": "all", "work": "all work", "busy_h": total, "utilisation": util,
+                     "workers": workers, "fte": fte})
+    return pd.DataFrame(rows, columns=["pool", "activity", "work", "busy_h", "utilisation", "workers", "fte"])
+
+
+WORK = {**{a: "this pathway" for a in PATHWAY_ACTIVITIES}, **{a: "other CJIT work" for a in OTHER_ACTIVITIES}}
+"""Whose work each activity is (the ``work`` column of :func:`utilisation`)."""
 
 
 def _mean(x: pd.Series) -> float:
@@ -224,6 +248,15 @@ def _capacity_kpis(k: dict[str, float], util: pd.DataFrame) -> dict[str, float]:
         key = f"busy_{row['pool']}_{row['activity']}_h"
         k[key] = float(row["busy_h"])
         if row["activity"] == "all":
-            k[f"utilisation_{row['pool']}"] = float(row["utilisation"])
+            pool = row["pool"]
+            k[f"utilisation_{pool}"] = float(row["utilisation"])
+            if pool != "callout":
+                rows = util[util["pool"] == pool]
+                mine = rows.loc[rows["work"] == "this pathway", "busy_h"].sum()
+                others = rows.loc[rows["work"] == "other CJIT work", "busy_h"].sum()
+                # with no other work, exactly the pool's utilisation; else its share, overtime pro rata
+                k[f"utilisation_{pool}_pathway"] = float(row["utilisation"]) if others == 0 else \
+                    float(row["utilisation"] * mine / row["busy_h"])
+                k[f"fte_{pool}"] = float(row["fte"])
     k["cjit_hours"] = float(util.loc[util["activity"] == "all", "busy_h"].sum())
     return k

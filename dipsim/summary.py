@@ -29,8 +29,10 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("Waits", (
         ("mean_wait_arrest_to_ia_h", 0), ("mean_wait_caution_to_first_session_d", 0),
         ("p90_wait_caution_to_first_session_d", 0), ("custody_assessments_missed_no_worker", 0))),
-    ("CJIT utilisation (busy / duty hours)", (
-        ("utilisation_custody", 0), ("utilisation_community", 0), ("busy_callout_all_h", 0))),
+    ("CJIT utilisation (busy / duty hours; all work, then this pathway's share)", (
+        ("fte_custody", 0), ("utilisation_custody", 1), ("utilisation_custody_pathway", 1),
+        ("fte_community", 0), ("utilisation_community", 1), ("utilisation_community_pathway", 1),
+        ("busy_callout_all_h", 0))),
 )
 
 
@@ -42,7 +44,7 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{100 * value:.1f}%"
     if unit in ("hours", "days"):
         return f"{value:.1f} {unit}"
-    if unit == "per day":
+    if unit in ("per day", "FTE"):
         return f"{value:.1f}"
     return f"{value:,.0f}"
 

@@ -127,6 +127,7 @@ def drawn(sc: Scenario) -> dict[str, object]:
     out["session_events"] = [c.session_events[i] for i in range(c.n)]
     out["contact_events"] = [c.contact_events[i] for i in range(c.n)]
     out["group_minutes"] = np.array([m.groups.meeting_hours(t) for t in SLOT_TIMES])
+    out["workload.dir_h"] = m.workload.dir_h
     return out
 
 
@@ -143,6 +144,10 @@ def defines(key: str, v) -> set[str]:
     if key.startswith("people."):
         assert key in PEOPLE_DEFINES, f"{key}: a new people share: add the attributes it sets to PEOPLE_DEFINES"
         return {f"person.{name}" for name in PEOPLE_DEFINES[key]}
+    if key == "cjit.dir_minutes":  # the team's other work: dipsim.model.workload's own streams
+        return {"workload.dir_h"}
+    if key.startswith(("cjit.caseload.", "cjit.other_work.")) and isinstance(v, Dist):
+        return set()  # drawn as the work comes, from the workload's own streams: no cohort draw moves
     if isinstance(v, Dist):
         if key == "sessions.group.minutes":
             return {"group_minutes"}

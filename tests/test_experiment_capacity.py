@@ -18,7 +18,9 @@ from dipsim.experiment.capacity import Target, capacity, evaluate, from_sweep, s
 from dipsim.experiment.capacity.targets import check_targets, years_needed
 from dipsim.experiment.stats import one_sided_bound
 from dipsim.experiment.sweep import SweepResult
-from dipsim.scenario import load_scenario
+from dipsim.model.workload import no_other_work
+from dipsim.scenario import from_dict, load_scenario, to_dict
+from dipsim.scenario.loader import deep_merge
 
 ROOT = Path(__file__).resolve().parents[1]
 SERIAL = {"backend": "serial", "progress": False}
@@ -176,8 +178,9 @@ def test_non_monotone_evidence_is_flagged():
 # ---- the explanation on the model ------------------------------------------------------------------
 
 def test_a_target_staffing_does_not_move_is_named_with_what_drives_it():
-    # the example: community workers do not move the share starting within 5 days
-    sc = load_scenario("urban_intensive")
+    # the example: community workers do not move the share starting within 5 days when the rota holds
+    # this pathway's work alone (the team's other work switched off: with it, one worker cannot keep up)
+    sc = from_dict(deep_merge(to_dict(load_scenario("urban_intensive")), {"cjit": no_other_work()}))
     res = capacity(sc, {"cjit.community.workers": list(range(1, 9))}, ["share_first_session_within_5d>=0.90"], 4,
                    days=40, meaning="mean", **SERIAL)
     target = "share_first_session_within_5d >= 0.9"
@@ -205,8 +208,11 @@ def test_the_answer_on_the_model_gives_utilisation_and_what_decided_it():
     assert res.evidence["years_met"].tolist() == [14, 14]     # 14 of 14 years just show 80% (bound 0.807)
     at = res.sweep.results[res.sweep.results[W] == 1]
     text = " ".join(capacity_text(res).split())
-    assert (f"Utilisation at the answer (mean over years, this pathway's work only): custody "
-            f"{100 * at['utilisation_custody'].mean():.0f}%") in text
+    assert (f"Utilisation at the answer (mean over years; all work, of which this pathway's work): custody "
+            f"{100 * at['utilisation_custody'].mean():.0f}% ({100 * at['utilisation_custody_pathway'].mean():.0f}%) "
+            f"with {at['fte_custody'].mean():.1f} FTE") in text
+    assert at["utilisation_custody"].mean() > at["utilisation_custody_pathway"].mean() > 0
+    assert f"{res.answer['staff_hours_per_week'] / 37.5:.1f} FTE at 37.5 hours" in text
     assert "nothing below it was tried" in text and res.screen is None
     assert list(res.levels["step_down"]) == ["answer", "passed"]
 

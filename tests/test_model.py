@@ -266,7 +266,9 @@ def test_group_education_runs_with_enough_people(default_scenario):
     assert sizes.max() <= g.max_size
     assert sizes.min() >= 1
     hours = (sizes.index.to_numpy() % 24)
-    assert np.allclose(hours, g.schedule[0].hour)
+    # at the slot, or as soon as the facilitators finish the job in hand (the team's other work: at most 1.5 h)
+    assert (hours >= g.schedule[0].hour).all() and (hours < g.schedule[0].hour + 1.5).all()
+    assert np.isclose(hours, g.schedule[0].hour).mean() > 0.5
 
 
 def test_restriction_on_bail_only_in_england(default_scenario):

@@ -37,7 +37,7 @@ from dipsim.rules.offences import LOCAL_PROSECUTION_POLICY, OFFENCES
 from dipsim.scenario import from_dict, to_dict
 from dipsim.scenario.distributions import Dist
 from dipsim.scenario.loader import CHOICES, MAPPING_KEYS
-from dipsim.scenario.schema import DAYS, OUTCOME_KEYS, Scenario
+from dipsim.scenario.schema import DAYS, OTHER_WORK_POOL, OUTCOME_KEYS, Scenario
 from dipsim.time import HOURS_PER_DAY as H, HOURS_PER_WEEK
 
 EPS = 1e-6  # hours: times are sums of floats
@@ -58,7 +58,7 @@ PROB_EXTREME = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0))
 PROB = _mostly(st.floats(0.05, 0.95), PROB_EXTREME)
 LIKELY = _mostly(st.floats(0.6, 1.0), PROB_EXTREME)    # the funnel's "yes" branches: some people get through
 UNLIKELY = _mostly(st.floats(0.0, 0.4), PROB_EXTREME)
-DIST_SCALE = {"minutes": 240.0, "hours": 48.0, "days": 30.0}
+DIST_SCALE = {"minutes": 240.0, "hours": 48.0, "days": 30.0, "weeks": 26.0}
 """Largest typical value of a duration by unit: long enough to queue, short enough to end."""
 
 
@@ -138,6 +138,11 @@ OVERRIDES: dict[str, st.SearchStrategy] = {
     "compliance.max_rearrangements": _mostly(st.integers(0, 3), st.integers(4, 10), 4),
     "compliance.session_outcomes": shares_dict(OUTCOME_KEYS, lean=10.0),  # mostly attended
     "cjit.out_of_hours.callout_workers": st.integers(0, 3),
+    # the team's other work: some of every kind, leaving the CJIT time to spare (see the module doc)
+    **{f"cjit.{share}_share.{pool}": st.floats(0.0, 0.3) for share in ("admin", "travel")
+       for pool in ("custody", "community")},
+    **{f"cjit.other_work.{name}.per_week": st.floats(0.0, 5.0) for name in OTHER_WORK_POOL},
+    "cjit.caseload.contact_interval_days": st.floats(1.0, 28.0),
     "sessions.group.conditions": st.lists(st.sampled_from(["two_session", "three_session"]), unique=True, max_size=2),
     **{key: LIKELY for key in (
         "people.admits_offence", "people.sufficient_evidence", "people.accepts_responsibility", "people.resident_in_area",

@@ -14,7 +14,10 @@ M/M/c first-come-first-served queue:
 * c workers on a 24/7 shift, custody so long (``custody_hours``) that nobody is released
   before being seen; all requests have the same priority, so service is FCFS;
 * afterwards nobody is eligible (``admits_offence = 0``) and no follow-up assessment is
-  arranged, so each pathway ends at once and uses no other pool.
+  arranged, so each pathway ends at once and uses no other pool;
+* the team's other work (other DIP caseload, admin, travel: ``cjit.other_work``,
+  ``cjit.admin_share``, ``cjit.travel_share``) is switched off, so the custody pool holds
+  the initial assessments and nothing else.
 
 :func:`erlang_c` and :func:`mmc` give the steady-state values (Erlang C via the stable
 Erlang B recursion); :func:`queue_statistics` measures the same quantities from a run's
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..model.workload import no_other_work
 from ..scenario import Scenario, from_dict, to_dict
 from ..scenario.loader import deep_merge
 from ..time import DAY_NAMES, HOURS_PER_DAY
@@ -95,7 +99,8 @@ def mmc_scenario(arrivals_per_hour: float, mean_service_minutes: float, servers:
         "assessment": {"custody_hours": 1e8, "attends_and_remains": 1.0,
                        "initial_minutes": {"dist": "exponential", "mean": float(mean_service_minutes)},
                        "follow_up_needed": [0.0] * 5},
-        "cjit": {"custody": {"workers": int(servers), "shifts": [{"days": ALL_DAYS, "start": 0, "end": 24}]},
+        "cjit": {**no_other_work(),  # the custody rota holds only the initial assessments: an M/M/c queue
+                 "custody": {"workers": int(servers), "shifts": [{"days": ALL_DAYS, "start": 0, "end": 24}]},
                  "out_of_hours": {"arrangement": "next_shift"}},
     }
     if base is not None:

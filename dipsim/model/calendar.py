@@ -58,9 +58,10 @@ class Rota:
         """The interval (start, end) containing t, as absolute times, else None.
 
         The last answer is remembered: a worker asks on_duty then current_end at the same
-        time, and every worker of a pool asks at a shift start (about half the calls)."""
+        time, every worker of a pool asks at a shift start, and a worker asks again and again
+        within one shift."""
         last_t, found = self._last
-        if t == last_t:
+        if t == last_t or (found is not None and found[0] <= t < found[1]):  # (the same floats _search compares)
             return found
         found = self._search(t)
         self._last = (t, found)

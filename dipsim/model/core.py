@@ -21,6 +21,7 @@ from .cohort import draw_cohort
 from .direct import At, Clock, Driver, Resumed
 from .groups import GroupEducation
 from .records import Records
+from .workload import Workload
 from .world import SimulatedArea
 
 DRAIN_DAYS = 730
@@ -41,6 +42,7 @@ class RunOutput:
     overtime: dict[str, np.ndarray]
     groups_held: int
     end_h: float
+    offered: dict | None = None   # jobs dipsim.model.workload offered: (pool, activity) -> [jobs, hours]
 
 
 class Model:
@@ -70,6 +72,7 @@ class Model:
                                      streams.get("durations.group_education"))
         self.world = SimulatedArea(env, scenario, cohort, self.records, self.pools["custody"],
                                    self.pools["community"], self.pools["callout"], self.groups, self.spawn)
+        self.workload = self.world.workload = Workload(env, scenario, streams, cohort.n, self.pools)
         self.arrest_h = self.world.people.arrest_h
         self.finished = env.event()
         self.active = 0
@@ -129,4 +132,5 @@ class Model:
         env.timeout(limit).callbacks.append(lambda _e: None if self.finished.triggered else self.finished.succeed())
         env.run(until=self.finished)
         return RunOutput(self.records, {name: p.busy for name, p in self.pools.items()},
-                         {name: p.overtime for name, p in self.pools.items()}, self.groups.held, env.now)
+                         {name: p.overtime for name, p in self.pools.items()}, self.groups.held, env.now,
+                         self.workload.ledger)

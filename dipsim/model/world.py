@@ -234,6 +234,16 @@ class SimulatedArea:
             if start is None:
                 return
 
+    # -- the rest of the CJIT's work (dipsim.model.workload; set by the model) ----------------------
+    workload = None
+
+    def complete_dir(self, i: int, pool: str) -> None:
+        """§5: completing person ``i``'s DIR takes a worker's time on ``pool``."""
+        self.workload.dir_completed(i, pool)
+
+    def onward_referral(self, i: int) -> None:
+        """Annex C session 3: person ``i`` joins the CJIT caseload (care-planned contacts)."""
+        self.workload.onward_referral(i)
 
 class _Warned:
     """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed

@@ -115,7 +115,8 @@ def waits(result, axes=None):
 
 def utilisation(result, ax=None):
     """Stacked bars: CJIT worker hours by pool and activity over the arrest window, with
-    utilisation (busy within duty hours / duty hours) written beside each rota."""
+    utilisation (busy within duty hours / duty hours) written beside each rota: of all work, and
+    of this pathway's work alone (the ``other work:`` activities are the team's other work)."""
     u = result.utilisation
     parts = u[u["activity"] != "all"]
     totals = u[u["activity"] == "all"].set_index("pool")
@@ -124,25 +125,28 @@ def utilisation(result, ax=None):
     a = axes.flat[0]
     import matplotlib.pyplot as plt
 
+    from ..kpis import ACTIVITIES as ACTIVITY_WORDS
     from ..model.cjit import ACTIVITIES
 
     present = set(parts["activity"])
-    cmap = plt.get_cmap("tab20")
+    colours = list(plt.get_cmap("tab20").colors) + list(plt.get_cmap("tab20b").colors)
     left = np.zeros(len(pools))
     for i, act in enumerate(ACTIVITIES):  # one colour per activity, the same in every run
         if act not in present:
             continue
         hours = np.array([parts[(parts.pool == p) & (parts.activity == act)]["busy_h"].sum() for p in pools])
-        a.barh(pools, hours, left=left, color=cmap(i % 20), label=act.replace("_", " "))
+        a.barh(pools, hours, left=left, color=colours[i % len(colours)], label=ACTIVITY_WORDS.get(act, act.replace("_", " ")))
         left += hours
     for i, p in enumerate(pools):
         util = totals.loc[p, "utilisation"]
-        txt = f" {left[i]:,.0f} h" + ("" if pd.isna(util) else f", {100 * util:.0f}% of duty hours")
+        mine = parts[(parts.pool == p) & (parts.get("work", "this pathway") == "this pathway")]["utilisation"].sum()
+        txt = f" {left[i]:,.0f} h" + ("" if pd.isna(util) else
+                                      f", all work {100 * util:.0f}% of duty hours (this pathway {100 * mine:.0f}%)")
         a.text(left[i], i, txt, va="center", fontsize=8)
     a.set_xlim(0, max(1.0, left.max()) * 1.3)
     a.set_xlabel(f"CJIT worker hours over {_days_of(result)} days of arrests")
     a.set_ylabel("CJIT rota")
-    a.set_title(f"CJIT workload by activity - {_scenario_of(result)}")
+    a.set_title(f"CJIT workload by activity, this pathway and the team's other work - {_scenario_of(result)}")
     a.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="activity", title_fontsize=8)
     return fig
 

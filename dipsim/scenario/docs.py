@@ -6,7 +6,7 @@ import dataclasses
 
 from .distributions import PARAMS, Dist
 from .loader import to_dict
-from .schema import Scenario
+from .schema import WORKLOAD_NOTE, Scenario
 
 
 def _default(v) -> str:
@@ -70,4 +70,5 @@ def schema_markdown() -> str:
         "|---|---|---|---|---|",
         *_rows(Scenario(), ""),
         "",
+        WORKLOAD_NOTE,
     ])

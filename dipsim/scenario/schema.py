@@ -339,14 +339,166 @@ class OutOfHours(_Section):
     callout_hours: Distribution = p(dist("triangular", low=1, mode=2, high=4), "hours", FREE, "Time for the on-call worker to arrive.")
 
 
+WORKLOAD = ("other DIP caseload, admin and travel: free parameters, set so that the default urban area's community "
+            "workers are about 80% busy with all their work (see docs/scenario-schema.md, 'The CJIT's whole workload')")
+
+
+@section
+class Caseload(_Section):
+    contact_interval_days: Real("positive", most=3650) = p(
+        14.0, "days", FREE + " (plausible 7-28)", "Days between care-planned contacts with someone on the CJIT caseload.")
+    weeks: Distribution = p(dist("uniform", low=8, high=16), "weeks", FREE + " (plausible 4-26)",
+                            "How long an onward referral stays on the CJIT caseload with care-planned contacts.")
+    contact_minutes: Distribution = p(dist("triangular", low=30, mode=45, high=60), "minutes",
+                                      FREE + " (plausible 30-90)", "Worker time for one care-planned contact.")
+    attends: Real("prob") = p(0.7, "probability", FREE + " (plausible 0.5-0.9)",
+                              "Share of care-planned contacts attended; a missed one costs compliance.no_show_minutes.")
+
+    def __post_init__(self) -> None:
+        if self.contact_interval_days < 1:
+            fail(f"must be at least 1 day, got {self.contact_interval_days:g}", key="contact_interval_days")
+
+
+@section
+class Stream(_Section):
+    per_week: Real("nonneg", most=10000) = p(0.0, "jobs a week", FREE, "Pieces of work arriving a week.")
+    minutes: Distribution = p(dist("triangular", low=30, mode=45, high=60), "minutes", FREE,
+                              "Worker time for one piece of work.")
+
+
+def _stream(per_week: float, low: float, mode: float, high: float) -> Stream:
+    return Stream(per_week, dist("triangular", low=low, mode=mode, high=high))
+
+
+STREAM_DEFAULTS = {
+    "prison_leavers": _stream(12.0, 45, 60, 90),
+    "court_ordered": _stream(10.0, 45, 60, 90),
+    "self_referrals": _stream(30.0, 30, 45, 60),
+    "custody_other": _stream(20.0, 20, 40, 60),
+}
+"""The default of each stream of other work."""
+
+
+@section
+class OtherWork(_Section):
+    prison_leavers: Stream = p(STREAM_DEFAULTS["prison_leavers"], "mapping", WORKLOAD + "; plausible 0-30 a week",
+                               "Community: contacts with prison leavers on the DIP caseload (throughcare and "
+                               "aftercare).")
+    court_ordered: Stream = p(STREAM_DEFAULTS["court_ordered"], "mapping", WORKLOAD + "; plausible 0-30 a week",
+                              "Community: court-ordered and Restriction on Bail work (assessments, reports, "
+                              "appointments).")
+    self_referrals: Stream = p(STREAM_DEFAULTS["self_referrals"], "mapping", WORKLOAD + "; plausible 0-60 a week",
+                               "Community: contacts with the rest of the DIP caseload (self-referrals and other "
+                               "referrals).")
+    custody_other: Stream = p(STREAM_DEFAULTS["custody_other"], "mapping", WORKLOAD + "; plausible 0-40 a week",
+                              "Custody: other custody and court-cell work (arrest referrals outside this pathway, "
+                              "liaison).")
+
+
+WORKLOAD_NOTE = """## The CJIT's whole workload (`cjit.*`)
+
+The custody and community rotas carry the CJIT's whole workload, not only this pathway's:
+
+- **this pathway's work**: the initial and follow-up Required Assessments, voluntary assessments,
+  the DIP Condition's sessions and follow-up contacts (§2.2, §4.6, Annex C), the **DIRs** it
+  completes (`cjit.dir_minutes`, §5) and the **caseload of onward referrals** (Annex C session 3:
+  the worker "agrees a care plan with the individual and takes on to CJIT caseload if
+  appropriate"): a contact every `cjit.caseload.contact_interval_days` for `cjit.caseload.weeks`,
+  attended with probability `cjit.caseload.attends`;
+- **the team's other work**: the rest of the DIP caseload as streams of jobs arriving in duty
+  hours (`cjit.other_work`: prison leavers, court-ordered work and self-referrals on the community
+  rota, other custody and court-cell work on the custody rota), plus admin and travel as a share of
+  each rota's duty hours (`cjit.admin_share`, `cjit.travel_share`).
+
+No public figure gives a CJIT's caseload or time use (`shared/calibration-sources.md`), so every
+one of these is a free parameter with the plausible range its source column gives. The defaults
+were set so that the default urban area's four community workers are about **80% busy** with all
+their work (a fully loaded caseworker team with room for peaks; in 2006-10 a CJIT worker's
+caseload was a full-time job, not the 12% this pathway alone fills) and its custody workers about
+**40%** busy (custody cover is sized by the hours it must cover, not by its workload: the worker
+must be there when an arrest comes). Set them to your team's figures: a stream adds its rate times
+its mean minutes a week, a share that share of the rota's duty hours.
+
+Utilisation is reported both ways (docs/kpis.md): `utilisation_custody` and
+`utilisation_community` are **all work**; `utilisation_custody_pathway` and
+`utilisation_community_pathway` are **this pathway's work only**. Staff are reported in workers
+and in **FTE**: `fte_custody`, `fte_community` = workers x the rota's hours a week / 37.5 (a
+custody worker on 8-20 weekdays and 10-18 at weekends covers 76 hours a week: 2.03 FTE). FTE is
+cover; staff in post must also cover leave and sickness, which the model does not.
+
+Switch the other work off (`cjit.other_work.<stream>.per_week: 0`, both shares 0) to see this
+pathway alone, as dipsim did before it modelled the whole workload.
+"""
+"""The schema reference's note on the whole workload (docs/scenario-schema.md)."""
+
+
+OTHER_WORK_POOL = {"prison_leavers": "community", "court_ordered": "community", "self_referrals": "community",
+                   "custody_other": "custody"}
+"""The rota each stream of other work falls on."""
+
+
+@section
+class PoolShares(_Section):
+    custody: Real("prob") = p(0.0, "share of duty hours", FREE, "Custody rota.")
+    community: Real("prob") = p(0.0, "share of duty hours", FREE, "Community rota.")
+
+
+def _plain_default(d: Any) -> Any:
+    if isinstance(d, Dist):
+        return d.to_dict()
+    if hasattr(d, "__dataclass_fields__"):
+        return {f.name: _plain_default(getattr(d, f.name)) for f in fields(d)}
+    if isinstance(d, tuple):
+        return [_plain_default(x) for x in d]
+    return d
+
+
+def _fill(default: Any, given: Any) -> Any:
+    """``given`` with what it leaves out taken from ``default`` (mappings merged; a distribution, a list or
+    anything else as given)."""
+    if isinstance(given, dict) and isinstance(default, dict) and "dist" not in given and "dist" not in default:
+        return {**default, **{k: _fill(default.get(k), v) for k, v in given.items()}}
+    return given
+
+
 @section
 class Cjit(_Section):
+    """A partial mapping keeps the rest of *this* part's defaults: ``custody: {workers: 3}`` keeps the
+    custody rota's shifts, ``other_work: {court_ordered: {per_week: 5}}`` that stream's minutes."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        defaults = _plain_default(Cjit())
+        return {k: _fill(defaults.get(k), v) if isinstance(v, dict) else v for k, v in data.items()}
+
     custody: Pool = p(Pool(2, (Shift(("mon", "tue", "wed", "thu", "fri"), 8.0, 20.0),
                                Shift(("sat", "sun"), 10.0, 18.0))),
                       "mapping", FREE, "Workers covering the custody suite.")
     community: Pool = p(Pool(4, (Shift(("mon", "tue", "wed", "thu", "fri"), 9.0, 17.0),)),
                         "mapping", FREE, "Workers delivering appointments, sessions and follow-up.")
     out_of_hours: OutOfHours = p(OutOfHours(), "mapping", "guidance §4.6.6 Step 1", "Local out-of-hours arrangement.")
+    dir_minutes: Distribution = p(dist("triangular", low=20, mode=30, high=45), "minutes",
+                                  FREE + " (plausible 15-60)", "Worker time to complete one DIR (§5).")
+    caseload: Caseload = p(Caseload(), "mapping", "guidance Annex C session 3",
+                           "Onward referrals join the CJIT caseload: care-planned contacts on the community rota.")
+    other_work: OtherWork = p(OtherWork(), "mapping", WORKLOAD,
+                              "The team's other DIP work, as streams of jobs arriving in duty hours.")
+    admin_share: PoolShares = p(PoolShares(0.20, 0.25), "share of duty hours", WORKLOAD + "; plausible 0.1-0.4",
+                                "Recording, DIR and NDTMS returns, supervision, meetings and training, as a share "
+                                "of each rota's duty hours.")
+    travel_share: PoolShares = p(PoolShares(0.05, 0.10), "share of duty hours", WORKLOAD + "; plausible 0-0.2",
+                                 "Travel (between custody suites, courts, home visits, treatment services), as a "
+                                 "share of each rota's duty hours.")
+
+    def __post_init__(self) -> None:
+        for pool in ("custody", "community"):
+            if getattr(self.admin_share, pool) + getattr(self.travel_share, pool) > 1:
+                fail(f"admin_share plus travel_share must be at most 1 for the {pool} rota, got "
+                     f"{getattr(self.admin_share, pool) + getattr(self.travel_share, pool):g}",
+                     key=f"travel_share.{pool}")
 
 
 @section

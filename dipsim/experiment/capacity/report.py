@@ -74,8 +74,9 @@ def explanation(result) -> list[str]:
     if a is None:
         out.append("No level tried meets every target.")
     else:
-        out.append(f"Answer: {names[a['level']]} ({a['staff_hours_per_week']:g} rostered CJIT hours a week) is the "
-                   f"smallest level shown to meet every target.")
+        out.append(f"Answer: {names[a['level']]} ({a['staff_hours_per_week']:g} rostered CJIT hours a week, "
+                   f"{a['staff_hours_per_week'] / 37.5:.1f} FTE at 37.5 hours) is the smallest level shown to meet "
+                   f"every target.")
     out.append(meaning_sentence(result.meaning, result.years, result.confidence))
     if a is not None:
         lvl = a["level"]
@@ -97,10 +98,15 @@ def explanation(result) -> list[str]:
         ans = res
         for c in labels:
             ans = ans[ans[c].astype(str) == str(a[c])]
-        util = {c[len("utilisation_"):]: ans[c].mean() for c in res.columns if c.startswith("utilisation_")}
+        util = [(p, ans[f"utilisation_{p}"].mean(), ans[f"utilisation_{p}_pathway"].mean()
+                 if f"utilisation_{p}_pathway" in ans else float("nan"), ans[f"fte_{p}"].mean()
+                 if f"fte_{p}" in ans else float("nan"))
+                for p in ("custody", "community") if f"utilisation_{p}" in ans]
+        util = [u for u in util if np.isfinite(u[1])]
         if util:
-            out.append("Utilisation at the answer (mean over years, this pathway's work only): " +
-                       ", ".join(f"{k} {_share(v)}" for k, v in util.items() if np.isfinite(v)) + ".")
+            out.append("Utilisation at the answer (mean over years; all work, of which this pathway's work): " +
+                       ", ".join(f"{p} {_share(v)} ({_share(m)})" + (f" with {f:.1f} FTE" if np.isfinite(f) else "")
+                                 for p, v, m, f in util) + ".")
     k = len(result.chains)
     each = f"each test at {_pct(1 - result.test_confidence)}" + (
         f" ({_pct(1 - result.confidence)} shared over {k} chains of levels)" if k > 1 else "")

@@ -222,8 +222,8 @@ def rota_search(scenario: Scenario, targets: Sequence[Target | str], n: int = 20
 def _utilisation(result: RotaResult, p: Pattern) -> str:
     res = result.capacity.sweep.results
     at = res[res["variant"] == p.describe()]
-    util = {c[len("utilisation_"):].replace("_", " "): at[c].mean() for c in res.columns
-            if c.startswith("utilisation_")}
+    util = {c[len("utilisation_"):].replace("_pathway", " (this pathway alone)") if c.endswith("_pathway") else
+            f"{c[len('utilisation_'):]} (all work)": at[c].mean() for c in res.columns if c.startswith("utilisation_")}
     return ", ".join(f"{k} {_share(v)}" for k, v in util.items() if np.isfinite(v))
 
 

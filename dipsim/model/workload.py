@@ -1,0 +1,224 @@
+"""The rest of a CJIT's work, beside the DIP Conditional Caution pathway (scenario keys ``cjit.*``).
+
+Without it the custody and community rotas hold only this pathway's work and read as nearly idle.
+Four kinds of work are booked on the rotas, each random one from its own named random stream, so that
+adding or removing any of it leaves every person's draws as they were (common random numbers):
+
+* **DIRs** (§5): each DIR the pathway completes takes ``cjit.dir_minutes`` of a worker's time on the
+  rota where it was completed (priority 1, like a booked session). Stream ``durations.dir_h``, one
+  draw per person.
+* **The caseload of onward referrals** (Annex C session 3: the worker "agrees a care plan with the
+  individual and takes on to CJIT caseload if appropriate"): a care-planned contact every
+  ``cjit.caseload.contact_interval_days`` for ``cjit.caseload.weeks`` on the community rota
+  (priority 2, like a follow-up contact); attended with probability ``cjit.caseload.attends``,
+  otherwise the worker loses ``compliance.no_show_minutes``. Each person's contacts are drawn from
+  his own stream, ``cjit.caseload.person.<i>``.
+* **Other DIP caseload** (``cjit.other_work``: prison leavers, court-ordered work, self-referrals on
+  the community rota; other custody and court-cell work on the custody rota): jobs arriving at
+  random (Poisson) in the rota's duty hours, ``per_week`` of them a week, each of ``minutes``
+  (priority 1: a booked appointment is as firm as a DIP Condition session, first come first served);
+  each arrival is a timed callback that queues a job nobody waits for (no process of its own). Streams ``cjit.other_work.<name>.arrivals`` and ``.minutes``.
+* **Admin and travel** (``cjit.admin_share``, ``cjit.travel_share``): that share of every duty
+  period of every worker, owed from its start and done whenever no job waits
+  (:meth:`WorkerPool.owe`): a worker's idle duty time goes to it, and he leaves it the moment a job
+  comes in; what is not done in a shift is carried over. It takes no queue and no event of its own:
+  idle time is credited when the worker is woken and at each shift start. Deterministic: no random
+  stream.
+
+Nothing here keeps a run alive: the run ends when every pathway has, as before.
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from ..random import Streams
+from ..scenario.schema import OTHER_WORK_POOL, Scenario
+from ..time import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK
+from .cjit import WorkerPool
+
+BOOKED, CASELOAD = 1, 2
+"""Queue priorities: booked work (as a DIP Condition session), caseload contacts (as follow-up
+contacts). Admin and travel take no place in the queue: they are done when it is empty."""
+MAX_WEEKS = 100_000
+"""An arrival further off than this many weeks of duty is never (a stream of almost nothing)."""
+CHUNK = 256
+"""Arrivals and job lengths are drawn this many at a time (the same values whatever the run's length)."""
+
+
+class Workload:
+    """The CJIT's work beyond this pathway for one replication; ``ledger`` counts every job offered
+    to a rota, ``ledger[(pool, activity)] = [jobs, hours]``."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams, n: int,
+                 pools: dict[str, WorkerPool]):
+        self.env, self.sc, self.streams, self.pools = env, scenario, streams, pools
+        cj = scenario.cjit
+        self.dir_h = cj.dir_minutes.sample(streams.get("durations.dir_h"), n) / 60.0
+        self.caseload = cj.caseload
+        self.no_show = scenario.compliance.no_show_minutes
+        self.ledger: dict[tuple[str, str], list[float]] = {}
+        for name in OTHER_WORK_POOL:
+            stream = getattr(cj.other_work, name)
+            pool = pools[OTHER_WORK_POOL[name]]
+            if stream.per_week > 0 and _has_duty(pool):
+                self._next_arrival(name, pool, self._stream(name, stream, pool))
+        for name in ("custody", "community"):
+            pool = pools[name]
+            admin, travel = getattr(cj.admin_share, name), getattr(cj.travel_share, name)
+            if (admin > 0 or travel > 0) and not pool.unlimited and pool.workers > 0 and not pool.rota.never:
+                env.process(self._admin_and_travel(pool, admin, travel))
+
+    stopped = False
+
+    def stop(self) -> None:
+        """Offer no more work (for a check that lets the rotas finish what they hold)."""
+        self.stopped = True
+
+    def _count(self, pool: WorkerPool, hours: float, activity: str, jobs: int = 1) -> None:
+        entry = self.ledger.setdefault((pool.name, activity), [0, 0.0])
+        entry[0] += jobs
+        entry[1] += hours
+
+    def offer(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> simpy.Event | None:
+        """A job on ``pool`` that the caller waits for, counted in the ledger; a job of no time is not offered."""
+        if hours <= 0 or self.stopped:
+            return None
+        self._count(pool, hours, activity)
+        return pool.request(hours, activity, priority)
+
+    def post(self, pool: WorkerPool, hours: float, activity: str, priority: int) -> None:
+        """A job on ``pool`` nobody waits for (no event), counted in the ledger if the pool can do it."""
+        if hours > 0 and not self.stopped and pool.post(hours, activity, priority):
+            self._count(pool, hours, activity)
+
+    # -- hooks the simulated world calls -----------------------------------------------------------
+    def dir_completed(self, i: int, pool: str) -> None:
+        """§5: the worker's time to complete person ``i``'s DIR, on ``pool``."""
+        self.post(self.pools[pool], float(self.dir_h[i]), "dir", BOOKED)
+
+    def onward_referral(self, i: int) -> None:
+        """Annex C session 3: person ``i`` joins the CJIT caseload."""
+        if self.caseload.weeks.mean > 0:
+            self.env.process(self._caseload(i))
+
+    def _caseload(self, i: int):
+        env, cfg = self.env, self.caseload
+        gen = self.streams.get(f"cjit.caseload.person.{i}")
+        end = env.now + float(cfg.weeks.sample(gen, 1)[0]) * DAYS_PER_WEEK * HOURS_PER_DAY
+        step = cfg.contact_interval_days * HOURS_PER_DAY
+        pool = self.pools["community"]
+        while env.now + step <= end:
+            yield env.timeout(step)
+            attends = gen.random() < cfg.attends
+            minutes = cfg.contact_minutes.sample(gen, 1)[0] if attends else self.no_show.sample(gen, 1)[0]
+            done = self.offer(pool, float(minutes) / 60.0, "caseload_contact", CASELOAD)
+            if done is not None and (yield done) is None:
+                return  # the rota has no worker: the caseload cannot be seen in this run
+
+    # -- the team's other work -------------------------------------------------------------------
+    def _stream(self, name: str, stream, pool: WorkerPool):
+        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average: ``(time, hours)``."""
+        arrivals = self.streams.get(f"cjit.other_work.{name}.arrivals")
+        lengths = self.streams.get(f"cjit.other_work.{name}.minutes")
+        mean_gap = pool.rota.weekly_hours / stream.per_week  # duty hours between arrivals
+        t = 0.0
+        while True:
+            gaps = arrivals.exponential(mean_gap, CHUNK)
+            hours = stream.minutes.sample(lengths, CHUNK) / 60.0
+            for gap, h in zip(gaps.tolist(), hours.tolist()):
+                t = after_duty_hours(pool.rota, t, gap)
+                if math.isinf(t):
+                    return
+                yield t, h
+
+    def _next_arrival(self, name: str, pool: WorkerPool, jobs) -> None:
+        """Schedule the stream's next job as a plain timed callback (no process, no event of its own to wait on)."""
+        nxt = next(jobs, None)
+        if nxt is None:
+            return
+        t, h = nxt
+
+        def arrive(_event):
+            self.post(pool, h, name, BOOKED)
+            self._next_arrival(name, pool, jobs)
+
+        self.env.timeout(t - self.env.now).callbacks.append(arrive)
+
+    def _admin_and_travel(self, pool: WorkerPool, admin: float, travel: float):
+        """At the start of each duty period, each worker's share of it owed as admin, then travel: done
+        whenever no job waits (:meth:`WorkerPool.owe`), so it takes no queue of its own."""
+        env, rota = self.env, pool.rota
+        while True:
+            start = rota.next_start(env.now)
+            if math.isinf(start):
+                return
+            yield env.timeout(start - env.now)
+            length = rota.current_end(env.now) - env.now
+            if math.isinf(length):  # on duty round the clock: a day at a time
+                length = HOURS_PER_DAY
+            pool.settle()
+            if not self.stopped:
+                for activity, share in (("admin", admin), ("travel", travel)):
+                    hours = share * length * pool.workers
+                    if hours > 0:
+                        self._count(pool, hours, activity, pool.workers)
+                        pool.owe(hours, activity)
+            yield env.timeout(length)
+
+
+def after_duty_hours(rota, t: float, duty_h: float) -> float:
+    """The time at which ``duty_h`` hours on duty have passed since ``t``."""
+    if rota.always:
+        return t + duty_h
+    if rota.never:
+        return math.inf
+    weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
+    if weeks >= 1:
+        if weeks > MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
+            return math.inf
+        t += weeks * HOURS_PER_WEEK
+        duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
+    while True:
+        t = rota.next_start(t)
+        if math.isinf(t):
+            return t
+        end = rota.current_end(t)
+        if t + duty_h < end:
+            return t + duty_h
+        duty_h -= end - t
+        t = end
+
+
+def _has_duty(pool: WorkerPool) -> bool:
+    return not pool.rota.never
+
+
+def expected_other_hours(scenario: Scenario) -> dict[tuple[str, str], float]:
+    """Mean hours a week of each stream of other work and of admin and travel, by (rota, activity):
+    what the defaults were set against (docs/scenario-schema.md)."""
+    from .calendar import Rota
+
+    cj = scenario.cjit
+    out = {}
+    for name, pool in OTHER_WORK_POOL.items():
+        s = getattr(cj.other_work, name)
+        out[(pool, name)] = s.per_week * s.minutes.mean / 60.0
+    for pool in ("custody", "community"):
+        cfg = getattr(cj, pool)
+        duty = 0.0 if cfg.workers == "unlimited" else cfg.workers * Rota.from_shifts(cfg.shifts).weekly_hours
+        out[(pool, "admin")] = getattr(cj.admin_share, pool) * duty
+        out[(pool, "travel")] = getattr(cj.travel_share, pool) * duty
+    return out
+
+
+def no_other_work() -> dict:
+    """The ``cjit`` keys (a raw scenario mapping) that switch the team's other work off: no other DIP
+    caseload, no admin, no travel. DIRs and the caseload of onward referrals stay (this pathway's)."""
+    return {"other_work": {name: {"per_week": 0.0} for name in OTHER_WORK_POOL},
+            "admin_share": {"custody": 0.0, "community": 0.0}, "travel_share": {"custody": 0.0, "community": 0.0}}
+
+
+__all__ = ["Workload", "after_duty_hours", "expected_other_hours", "no_other_work"]
