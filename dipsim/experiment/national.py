@@ -27,6 +27,9 @@ the intensive list.
 **Staffing levels** are multipliers of an area's staffing: at level L an area has
 round(L x scale x the base scenario's workers) custody and community workers (at least 1
 each), scale being its arrests factor; the out-of-hours arrangement is the base scenario's.
+The team's other DIP caseload (``cjit.other_work``: prison leavers, court-ordered work,
+self-referrals, other custody work; jobs a week) is the base scenario's times the same
+scale; admin and travel are shares of the duty hours, so they follow the workers.
 
 **CJIT hours needed.** For each area and level the replications give the mean CJIT hours
 booked a year (``cjit_hours`` x 365 / days: the pathway's work on every pool, and with the
@@ -52,6 +55,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..io import atomic_table, output_dir
 from ..scenario import Scenario, load_scenario, replace, scenario_hash
+from ..scenario.schema import OTHER_WORK_POOL
 from .backends import DEFAULT_BACKEND, check_backend
 from .capacity.targets import Target, check_targets
 from .kpis import KpiCollector, known_kpis
@@ -148,9 +152,14 @@ def workers_at(base: Scenario, scale: float, level: float) -> tuple[int, int]:
 
 
 def area_scenario(area: Area, level: float) -> tuple[Scenario, dict]:
+    """The area's scenario at a staffing level: the base's arrests and the team's other DIP
+    caseload (``cjit.other_work``, jobs a week) times the area's scale, its workers at the level."""
     base = base_scenario(area.base)
     custody, community = workers_at(base, area.scale, level)
     overrides = {"arrivals.scale": area.scale, "cjit.custody.workers": custody, "cjit.community.workers": community}
+    other = base.cjit.other_work
+    for name in OTHER_WORK_POOL:
+        overrides[f"cjit.other_work.{name}.per_week"] = getattr(other, name).per_week * area.scale
     sc = apply_overrides(base, overrides, source=f"area {area.name}")
     return replace(sc, {"name": f"{area.name} ({area.kind})"}), overrides
 
