@@ -1,5 +1,8 @@
 """The ratio, side by side: the working tree's simulation, a git ref's and the yardstick's, on the
 same drawn cohorts, in rotating order, CPU time (robust to other load, unlike wall time).
+dipsim runs the scenario with only the work the yardstick models (``yardstick.stage_graph_only``:
+no other DIP caseload, admin, travel, DIR time or caseload contacts); ``--whole-workload``
+times it as shipped.
 
     .venv/bin/python -m benchmarks.ratio                    # working tree vs main vs yardstick, 15 rounds
     .venv/bin/python -m benchmarks.ratio --ref 04a5558 --rounds 21 --scenario county_non_intensive
@@ -35,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=15, help="rounds (default 15)")
     ap.add_argument("--scenario", default="urban_intensive")
     ap.add_argument("--days", type=int, default=None, help="days of arrests (default: the scenario's)")
+    ap.add_argument("--whole-workload", action="store_true",
+                    help="time dipsim with the team's other work as shipped (default: the yardstick's stage graph "
+                         "only, yardstick.stage_graph_only)")
     args = ap.parse_args(argv)
     import dipsim.model.core as tree_core
 
@@ -42,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         load_ref(args.ref, Path(tmp))
         ref_core = importlib.import_module("dipsim_ref.model.core")
         sc = load_scenario(args.scenario)
+        if not args.whole_workload:
+            sc = yardstick.stage_graph_only(sc)
         days = sc.days if args.days is None else args.days
         cpu: dict[str, list[float]] = {"tree": [], "ref": [], "yardstick": []}
         arrests = []
@@ -75,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                 cpu[name].append(fn())
     med = statistics.median
     n = med(arrests)
-    print(f"{args.scenario}, {days} days, about {n:.0f} arrests; CPU time, median of {args.rounds} rotating rounds")
+    what = "with the team's whole workload" if args.whole_workload else "the yardstick's stage graph only"
+    print(f"{args.scenario} ({what}), {days} days, about {n:.0f} arrests; CPU time, median of {args.rounds} "
+          "rotating rounds")
     for name in cpu:
         print(f"  {name:10s} {med(cpu[name]) / n * 1e6:6.1f} µs per arrest  ({med(cpu[name]) * 1e3:.1f} ms a run)")
     ratio = {f"{a}/{b}": med(x / y for x, y in zip(cpu[a], cpu[b]))

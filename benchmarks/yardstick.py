@@ -91,6 +91,22 @@ def next_on_duty(t: float, spans) -> float:
     return base + WEEK + starts[0]
 
 
+def stage_graph_only(scenario: Scenario) -> Scenario:
+    """The scenario with only the work the yardstick models: the team's other DIP caseload, admin,
+    travel, DIRs' worker time and the onward referrals' caseload contacts switched off (dipsim's
+    whole-workload model, dipsim.model.workload). The ratio is timed on this, so that both models
+    simulate the same stage graph; the whole workload's own cost is timed beside it."""
+    from dipsim.model.workload import OTHER_WORK_POOL
+    from dipsim.scenario import replace
+
+    overrides = {f"cjit.other_work.{name}.per_week": 0.0 for name in OTHER_WORK_POOL}
+    overrides.update({f"cjit.{kind}.{pool}": 0.0 for kind in ("admin_share", "travel_share")
+                      for pool in ("custody", "community")})
+    overrides["cjit.dir_minutes"] = {"dist": "fixed", "value": 0}
+    overrides["cjit.caseload.weeks"] = {"dist": "fixed", "value": 0}
+    return replace(scenario, overrides)
+
+
 def capacity(workers) -> int:
     return 10**9 if workers == "unlimited" else int(workers)
 
