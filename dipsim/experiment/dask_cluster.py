@@ -62,7 +62,7 @@ def dask_client(scheduler: Any = None, workers: int | None = None):
         raise
 
 
-LOCAL_DASK_CROSSOVER_RUNS = 40
+LOCAL_DASK_CROSSOVER_RUNS = 20
 """Below about this many runs (year-long, of a shipped scenario's size) a LocalCluster's cold
 start costs more than it saves against the serial backend on 2 cores, and the processes
 backend beats it at any size on one machine (benchmarks/RESULTS.md, "Dask crossover")."""
