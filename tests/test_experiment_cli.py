@@ -87,7 +87,7 @@ def test_sweep_resume_and_capacity_and_compare(tmp_path):
 
     cmp_out = tmp_path / "cmp"
     r = dipsim("compare", "urban_intensive", "--policy", "three_sessions_for_all", "--policy", "one_session_for_all",
-               "-n", "4", "--days", "30", "--backend", "serial", "--out", str(cmp_out))
+               "-n", "4", "--days", "30", "--backend", "serial", "--adjust", "none", "--out", str(cmp_out))
     assert r.returncode == 0, r.stderr
     diff = pd.read_csv(cmp_out / "differences.csv")
     row = diff[diff["kpi"] == "condition_one_session"].iloc[0]

@@ -289,3 +289,15 @@ def test_bad_workload_keys_are_one_line_errors():
                              "caseload": {"weeks": {"dist": "exponential", "mean": 10}}}})
     assert sc.cjit.other_work.custody_other.minutes.to_dict() == {"dist": "fixed", "value": 30.0}
     assert sc.cjit.caseload.weeks.kind == "exponential"
+
+
+def test_a_stream_of_almost_nothing_never_arrives():
+    """A rate of 1e-308 a week draws gaps of ~1e308 hours, or infinity: no arrival, no overflow
+    (found by the property test)."""
+    from dipsim.model.workload import after_duty_hours
+
+    weekdays = Rota([((0, 1, 2, 3, 4), 9.0, 17.0)])
+    assert after_duty_hours(weekdays, 3.0, math.inf) == math.inf
+    assert after_duty_hours(weekdays, 3.0, 1e308) == math.inf
+    assert after_duty_hours(weekdays, 0.0, 2.0) == 11.0  # Monday 09:00 + 2 h on duty
+    assert after_duty_hours(weekdays, 16.0, 10.0) == 48.0 + 10.0  # 1 h Monday, 8 h Tuesday, 1 h Wednesday from 09:00

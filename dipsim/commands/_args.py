@@ -195,3 +195,9 @@ def output_options(args, command: str) -> dict[str, Any]:
 
 def provenance_extra(args) -> dict:
     return {"scenario_file": str(args.scenario)}
+
+# The research commands' parameters (sensitivity, compare's selection, capacity --robust).
+FLAGS.update({"parameters": "--parameter", "method": "--method", "trajectories": "--trajectories",
+              "sobol_n": "--sobol-n", "top": "--top", "replications": "-n", "adjust": "--adjust",
+              "select": "--select", "indifference": "--indifference", "pcs": "--pcs", "thresholds": "--threshold",
+              "robust_points": "--robust-points", "robust_parameters": "--robust-parameter"})

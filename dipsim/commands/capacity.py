@@ -34,6 +34,7 @@ from ..errors import ParameterError
 from ..experiment.capacity import DEFAULT_YEARS, Target, capacity, rota_search
 from ..experiment.capacity.rota import MAX_PATTERNS
 from ..experiment.overrides import collect_variants, parse_params, parse_values
+from . import _robust
 from ._format import capacity_text
 from ..experiment.sweep import atomic_table, write_provenance
 from ..io import atomic_write_text, output_dir
@@ -73,6 +74,7 @@ def add_arguments(p) -> None:
     r.add_argument("--max-patterns", type=x.whole(2, 100_000), default=MAX_PATTERNS,
                    help=f"refuse a search of more patterns than this (default {MAX_PATTERNS})")
     x.add_run_options(p, 20, "replications per level (default 20)")
+    _robust.add_arguments(p)
     x.add_backend_options(p)
     x.add_output_options(p, resumable=True)
 
@@ -91,6 +93,7 @@ def _values(flag: str, text: str | None) -> list | None:
 
 def run(args: argparse.Namespace) -> int:
     given = [f"--{a.replace('_', '-')}" for a in ROTA_FLAGS if getattr(args, a) is not None]
+    _robust.check(args)
     if args.rota_search:
         return run_rota(args)
     if given:
@@ -122,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
                     indent=2, sort_keys=True, default=str) + "\n")
                 write_provenance(tmp / "provenance.json", {**res.sweep.provenance, "kind": "capacity",
                                                            "answer": res.answer})
+        if args.robust:
+            return _robust.report(args, res, od, scenario, params, targets, variants, coll, kw)
     print(capacity_text(res))
     if od is not None:
         print(f"\nResults written to {args.out}/")

@@ -124,3 +124,67 @@ def summarise(df: pd.DataFrame, by: list[str] | None = None, kpis: list[str] | N
     cols = by + SUMMARY_COLUMNS
     out = pd.DataFrame(rows, columns=cols)
     return out
+
+
+# ------------------------------------------------------------------ many KPIs at once: multiplicity
+ADJUSTMENTS = {
+    "holm": "Holm (controls the family-wise error rate: the chance of calling any one of the family's "
+            "differences real when it is not)",
+    "bh": "Benjamini-Hochberg (controls the false discovery rate: the expected share of the differences "
+          "called real that are not)",
+    "none": "none (each difference tested on its own: with many KPIs some will look real by chance)",
+}
+
+
+def paired_p_value(a, b) -> float:
+    """Two-sided p-value of the paired t-test that mean(b - a) is 0 (replications where both are
+    finite). No spread: 1 if every difference is 0, else 0; fewer than two pairs: NaN."""
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    d = b[ok] - a[ok]
+    n = len(d)
+    if n < 2:
+        return float("nan")
+    sd = float(d.std(ddof=1))
+    mean = float(d.mean())
+    if sd == 0 or not math.isfinite(sd):
+        return 1.0 if mean == 0 else 0.0
+    from scipy import stats
+
+    t = mean / (sd / math.sqrt(n))
+    return float(2 * stats.t.sf(abs(t), n - 1))
+
+
+def adjust_p(pvalues, method: str = "holm") -> np.ndarray:
+    """Adjusted p-values for a family of tests (NaN p-values are not in the family and stay NaN).
+
+    ``holm``: Holm's step-down (1979): sort p ascending, p_(i) x (m - i + 1), running maximum,
+    capped at 1. ``bh``: Benjamini & Hochberg (1995): p_(i) x m / i, running minimum from the
+    largest down, capped at 1. ``none``: as given. A test is significant at level alpha when its
+    adjusted p-value is at most alpha.
+    """
+    if method not in ADJUSTMENTS:
+        from ..errors import ParameterError
+
+        raise ParameterError("adjust", f"must be one of {', '.join(ADJUSTMENTS)}, got {method!r}")
+    p = np.asarray(pvalues, float)
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    q = p[ok]
+    m = len(q)
+    if m == 0 or method == "none":
+        out[ok] = q
+        return out
+    order = np.argsort(q, kind="stable")
+    ranked = q[order]
+    i = np.arange(1, m + 1)
+    if method == "holm":
+        adj = np.maximum.accumulate(ranked * (m - i + 1))
+    else:
+        adj = np.minimum.accumulate((ranked * m / i)[::-1])[::-1]
+    adj = np.minimum(adj, 1.0)
+    back = np.empty(m)
+    back[order] = adj
+    out[ok] = back
+    return out

@@ -175,10 +175,11 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
         return t + duty_h
     if rota.never:
         return math.inf
-    weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
+    whole_weeks = duty_h / rota.weekly_hours  # the rota repeats weekly: skip whole weeks at once
+    if whole_weeks > MAX_WEEKS:  # a stream of almost nothing (even an infinite gap): no arrival within any run
+        return math.inf
+    weeks = math.floor(whole_weeks)
     if weeks >= 1:
-        if weeks > MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
-            return math.inf
         t += weeks * HOURS_PER_WEEK
         duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
     while True:

@@ -6,6 +6,7 @@ import dataclasses
 
 from .distributions import PARAMS, Dist
 from .loader import to_dict
+from .ranges import describe
 from .schema import WORKLOAD_NOTE, Scenario
 
 
@@ -25,11 +26,12 @@ def _rows(obj, prefix: str) -> list[str]:
         key = f"{prefix}{f.name}"
         meta = f.metadata
         if dataclasses.is_dataclass(v) and not isinstance(v, Dist):
-            rows.append(f"| **`{key}`** | mapping | | | {meta.get('doc', '')} |")
+            rows.append(f"| **`{key}`** | mapping | | | {meta.get('doc', '')} | |")
             rows.extend(_rows(v, key + "."))
             continue
         unit = meta.get("unit", "") + (f" (at most {meta['most']:g})" if meta.get("most") else "")
-        cells = (f"`{key}`", unit, _default(v), meta.get("source", "") or "-", meta.get("doc", ""))
+        cells = (f"`{key}`", unit, _default(v), meta.get("source", "") or "-", meta.get("doc", ""),
+                 describe(key) or "-")
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return rows
 
@@ -59,6 +61,17 @@ def schema_markdown() -> str:
         "Sources refer to `shared/calibration-sources.md` and the guidance; **free parameter** means no",
         "public figure was found: set it locally and test the sensitivity.",
         "",
+        "**Plausible range** (last column): every free parameter, and a few sourced ones whose figure is a",
+        "national average, has a low and a high setting with the reasoning (`dipsim/scenario/ranges.py`).",
+        "`dipsim sensitivity` varies the parameters across these ranges, and `dipsim capacity --robust`",
+        "checks a staffing answer across them ([experiments.md](experiments.md#dipsim-sensitivity)). A",
+        "number varies from low to high; a list, a mapping or a distribution moves each of its numbers",
+        "in a straight line from the low setting through the scenario's own to the high one; a rota or",
+        "a schedule takes the low setting, the scenario's own or the high one. A planner's decision",
+        "(workers, rotas, group practice) is swept by `capacity` and left as it is by `sensitivity`",
+        "unless named. `arrivals.scale` (0.7 to 1.3) multiplies every arrest rate: one BCU plausibly",
+        "has 0.7-1.3 times the average of the 98 intensive BCUs.",
+        "",
         "**Volume is not calibrated.** No published total of conditional cautions, or of conditional",
         "cautions with a DIP condition, was found for England and Wales in 2006-10 (the search and what",
         "it found: [fidelity-parameters.md](fidelity-parameters.md) section 4). The defaults give about",
@@ -66,8 +79,8 @@ def schema_markdown() -> str:
         "is a model output checked against no published figure. Only the share of tests positive and the",
         "share of required assessments held are calibrated (to the published 2006-07 figures).",
         "",
-        "| key | unit | default | source | meaning |",
-        "|---|---|---|---|---|",
+        "| key | unit | default | source | meaning | plausible range |",
+        "|---|---|---|---|---|---|",
         *_rows(Scenario(), ""),
         "",
         WORKLOAD_NOTE,
