@@ -54,8 +54,8 @@ class RunResult:
         return self._arrays
 
     def __repr__(self) -> str:
-        return (f"RunResult(people={self.provenance.get('days')} days, {len(self.arrays.columns['arrest_h'])} "
-                f"people; kpis={len(self.kpis)}; provenance={self.provenance!r})")
+        n = len(self._people) if self._people is not None else self._records.n
+        return f"RunResult({n} people, {len(self.kpis)} KPIs, provenance={self.provenance!r})"
 
     def kpi_series(self) -> pd.Series:
         return pd.Series(self.kpis, name="value")
