@@ -158,7 +158,15 @@ def test_warmup_window_kpis_and_mser_on_the_model(default_scenario):
     assert k["share_first_session_within_10d"] == pytest.approx(share)
     k0 = KpiCollector()(res, None)
     assert {n: v for n, v in k0.items() if n in res.kpis} == pytest.approx(res.kpis, nan_ok=True)
-    w = warmup(default_scenario, 3, "community_busy", days=120, **SERIAL)
+    # The pathway's own work starts empty (nobody on a Condition on day 0); the team's other work
+    # (other caseload, admin, travel) loads the community rota from day 0, so it is switched off here.
+    from dipsim.model.workload import OTHER_WORK_POOL
+    from dipsim.scenario import replace
+
+    alone = replace(default_scenario, {**{f"cjit.other_work.{n}.per_week": 0.0 for n in OTHER_WORK_POOL},
+                                       **{f"cjit.{k}.{p}": 0.0 for k in ("admin_share", "travel_share")
+                                          for p in ("custody", "community")}})
+    w = warmup(alone, 3, "community_busy", days=120, **SERIAL)
     assert w.series.shape == (120, 3) and 0 < w.warmup_days <= 60
     assert w.mean.iloc[: w.warmup_days].mean() < w.mean.iloc[w.warmup_days:].mean()  # starts empty
     r = replicate(default_scenario, 2, days=DAYS, collector=KpiCollector(warmup_days=7), **SERIAL)
