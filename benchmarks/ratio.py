@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                 real = core.draw_cohort
                 core.draw_cohort = lambda *a: cohort
                 try:
-                    m = core.Model(sc, Streams(sc.seed, k), days)
+                    kw = {"direct": True} if core is tree_core else {}  # the direct driver, off by default
+                    m = core.Model(sc, Streams(sc.seed, k), days, **kw)
                     gc.collect()
                     t = time.process_time()
                     m.run()

@@ -59,4 +59,4 @@ def test_a_shared_resource_asked_for_on_a_persons_own_clock_is_an_error(monkeypa
 
     monkeypatch.setattr(SimulatedArea, "drug_test", drug_test)
     with pytest.raises(RuntimeError, match="own clock"):
-        Model(load_scenario("urban_intensive"), Streams(1, 0), 5).run()
+        Model(load_scenario("urban_intensive"), Streams(1, 0), 5, direct=True).run()
