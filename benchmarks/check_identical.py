@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             bad = same_kpis(a.kpis, b.kpis)
             if bad:
                 problems.append(f"KPIs differ: {', '.join(bad[:8])}")
+            if "people_table" in new.run.__code__.co_varnames:  # the experiments' workers: KPIs from the arrays
+                c = new.run(sc, seed=seed, replication=rep, days=days, people_table=False)
+                bad = same_kpis(a.kpis, c.kpis) + (["(names)"] if list(a.kpis) != list(c.kpis) else [])
+                if bad:
+                    problems.append(f"KPIs from the record arrays differ: {', '.join(bad[:8])}")
             if a.provenance["end_h"] != b.provenance["end_h"]:
                 problems.append(f"end_h {a.provenance['end_h']} != {b.provenance['end_h']}")
             status = "identical" if not problems else "DIFFERENT: " + "; ".join(problems)

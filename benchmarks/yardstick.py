@@ -29,6 +29,7 @@ are the same graph.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
 import simpy
 
@@ -51,55 +52,77 @@ TERMINALS = ("not_eligible", "exit_no_drug_indication", "alternative_disposal", 
 
 
 def weekly_intervals(shifts) -> list[tuple[float, float]]:
-    """A pool's duty spans within the week, in hours from Monday 00:00."""
-    return sorted((DAYS.index(d) * H + s.start, DAYS.index(d) * H + s.end) for s in shifts for d in s.days)
+    """A pool's duty spans within the week, in hours from Monday 00:00, overlapping or touching
+    spans merged (so that a bisect on the starts finds the one span that can hold a time)."""
+    spans = sorted((DAYS.index(d) * H + s.start, DAYS.index(d) * H + s.end) for s in shifts for d in s.days)
+    merged: list[list[float]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
 
 
-def next_on_duty(t: float, spans: list[tuple[float, float]]) -> float:
-    """``t`` if on duty, else the next shift start (``inf`` if the pool never works)."""
-    if not spans:
+class Spans:
+    """A pool's weekly duty spans, looked up by bisect (not a linear scan)."""
+
+    def __init__(self, spans: list[tuple[float, float]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+
+def next_on_duty(t: float, spans) -> float:
+    """``t`` if on duty, else the next shift start (``inf`` if the pool never works).
+    ``spans``: a :class:`Spans` (or a list of merged spans)."""
+    if not isinstance(spans, Spans):
+        spans = Spans(spans)
+    starts = spans.starts
+    if not starts:
         return math.inf
     base = (t // WEEK) * WEEK
     w = t - base
-    for s, e in spans:
-        if s <= w < e:
-            return t
-    for s, _ in spans:
-        if s > w:
-            return base + s
-    return base + WEEK + spans[0][0]
+    k = bisect_right(starts, w)
+    if k and w < spans.ends[k - 1]:
+        return t
+    if k < len(starts):
+        return base + starts[k]
+    return base + WEEK + starts[0]
+
+
+def stage_graph_only(scenario: Scenario) -> Scenario:
+    """The scenario with only the work the yardstick models: the team's other DIP caseload, admin,
+    travel, DIRs' worker time and the onward referrals' caseload contacts switched off (dipsim's
+    whole-workload model, dipsim.model.workload). The ratio is timed on this, so that both models
+    simulate the same stage graph; the whole workload's own cost is timed beside it."""
+    from dipsim.model.workload import OTHER_WORK_POOL
+    from dipsim.scenario import replace
+
+    overrides = {f"cjit.other_work.{name}.per_week": 0.0 for name in OTHER_WORK_POOL}
+    overrides.update({f"cjit.{kind}.{pool}": 0.0 for kind in ("admin_share", "travel_share")
+                      for pool in ("custody", "community")})
+    overrides["cjit.dir_minutes"] = {"dist": "fixed", "value": 0}
+    overrides["cjit.caseload.weeks"] = {"dist": "fixed", "value": 0}
+    return replace(scenario, overrides)
 
 
 def capacity(workers) -> int:
     return 10**9 if workers == "unlimited" else int(workers)
 
 
-class Yardstick:
-    """One replication over a pre-drawn dipsim :class:`Cohort`."""
+TRIGGER = [OFFENCES[name].trigger for name in OFFENCES]
+SERIOUS = [OFFENCES[name].group == "serious" for name in OFFENCES]
 
-    def __init__(self, scenario: Scenario, cohort: Cohort, days: int):
-        sc = self.sc = scenario
-        if sc.decisions.menu_policy != "annex_b":
-            raise ValueError("the yardstick implements the annex_b menu policy only")
-        self.days = days
-        self.env = env = simpy.Environment()
-        cj = sc.cjit
-        self.custody = simpy.Resource(env, max(1, capacity(cj.custody.workers)))
-        self.custody_staffed = cj.custody.workers == "unlimited" or int(cj.custody.workers) > 0
-        self.community = simpy.Resource(env, max(1, capacity(cj.community.workers)))
-        self.community_staffed = cj.community.workers == "unlimited" or int(cj.community.workers) > 0
-        self.callout = simpy.Resource(env, max(1, capacity(cj.out_of_hours.callout_workers)))
-        self.callout_staffed = cj.out_of_hours.callout_workers == "unlimited" or int(cj.out_of_hours.callout_workers) > 0
-        self.custody_spans = ([(0.0, WEEK)] if cj.custody.workers == "unlimited"
-                              else weekly_intervals(cj.custody.shifts))
-        self.community_spans = ([(0.0, WEEK)] if cj.community.workers == "unlimited"
-                                else weekly_intervals(cj.community.shifts))
-        c = cohort
+
+class People:
+    """A drawn dipsim :class:`Cohort` as plain Python lists, the form a minimal SimPy model keeps
+    its people in. Built once, outside the timed region (a naive model would not be handed
+    numpy arrays to convert: converting them cost 14% of its time when it was timed)."""
+
+    def __init__(self, c: Cohort):
         self.n = c.n
-        # Every per-person column the processes read, as Python lists (one conversion).
         self.arrest_h = c.arrest_h.tolist()
-        self.trigger = [OFFENCES[name].trigger for name in OFFENCES]
-        self.serious = [OFFENCES[name].group == "serious" for name in OFFENCES]
         self.offence = c.offence.tolist()
         self.age = c.age.tolist()
         self.admits = c.admits.tolist()
@@ -113,8 +136,42 @@ class Yardstick:
         self.home_cjit = c.home_cjit_can_deliver.tolist()
         self.u = {k: v.tolist() for k, v in c.u.items()}
         self.d = {k: v.tolist() for k, v in c.draws.items()}
-        self.session_events = c.session_events  # a person's outcomes are drawn when he reaches them
+        # A person's appointment outcomes are drawn from his own block when he reaches his
+        # first appointment, as dipsim draws them (most people never do).
+        self.session_events = c.session_events
         self.contact_events = c.contact_events
+
+
+class Yardstick:
+    """One replication over a pre-drawn dipsim :class:`Cohort`."""
+
+    def __init__(self, scenario: Scenario, cohort: "People | Cohort", days: int):
+        sc = self.sc = scenario
+        if sc.decisions.menu_policy != "annex_b":
+            raise ValueError("the yardstick implements the annex_b menu policy only")
+        self.days = days
+        self.env = env = simpy.Environment()
+        cj = sc.cjit
+        self.custody = simpy.Resource(env, max(1, capacity(cj.custody.workers)))
+        self.custody_staffed = cj.custody.workers == "unlimited" or int(cj.custody.workers) > 0
+        self.community = simpy.Resource(env, max(1, capacity(cj.community.workers)))
+        self.community_staffed = cj.community.workers == "unlimited" or int(cj.community.workers) > 0
+        self.callout = simpy.Resource(env, max(1, capacity(cj.out_of_hours.callout_workers)))
+        self.callout_staffed = cj.out_of_hours.callout_workers == "unlimited" or int(cj.out_of_hours.callout_workers) > 0
+        self.custody_spans = Spans([(0.0, WEEK)] if cj.custody.workers == "unlimited"
+                                   else weekly_intervals(cj.custody.shifts))
+        self.community_spans = Spans([(0.0, WEEK)] if cj.community.workers == "unlimited"
+                                     else weekly_intervals(cj.community.shifts))
+        c = cohort if isinstance(cohort, People) else People(cohort)
+        self.n = c.n
+        # The people as plain Python lists, prepared before the model is timed (People).
+        self.arrest_h, self.offence, self.age = c.arrest_h, c.offence, c.age
+        self.admits, self.evidence, self.prev, self.recent = c.admits, c.evidence, c.prev, c.recent
+        self.profile, self.known, self.responsible = c.profile, c.known, c.responsible
+        self.resident, self.home_cjit, self.u, self.d = c.resident, c.home_cjit, c.u, c.d
+        self.session_events, self.contact_events = c.session_events, c.contact_events
+        self.trigger = TRIGGER
+        self.serious = SERIOUS
         self.fa_cancelled = [False] * c.n
         self.terminal = [0] * len(TERMINALS)
         self.processes = 0
@@ -335,9 +392,9 @@ class Yardstick:
         return dict(zip(TERMINALS, self.terminal))
 
 
-def run(scenario: Scenario, cohort: Cohort, days: int) -> Yardstick:
+def run(scenario: Scenario, cohort: "People | Cohort", days: int) -> Yardstick:
     """Build and run one yardstick replication; returns the finished model."""
-    y = Yardstick(scenario, cohort, days)
+    y = Yardstick(scenario, cohort if isinstance(cohort, People) else People(cohort), days)
     y.run()
     return y
 

@@ -29,7 +29,8 @@ FLAGS = {
     "scheduler": "--scheduler", "workers": "--workers", "batch_size": "--batch-size",
     "years": "--years", "custody_workers": "--custody-workers", "starts": "--shift-starts",
     "lengths": "--shift-lengths", "weekend_starts": "--weekend-starts", "weekend_lengths": "--weekend-lengths",
-    "max_patterns": "--max-patterns",
+    "max_patterns": "--max-patterns", "levels": "--levels", "spread": "--spread", "tests_per_year": "--tests-per-year",
+    "non_intensive_scale": "--non-intensive-scale", "areas": "--areas",
 }
 
 

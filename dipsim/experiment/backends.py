@@ -6,9 +6,10 @@ only wall time differs. Jobs travel in batches (several (cell, replication) runs
 task) and each task returns only what its collector keeps (a KPI row, a daily
 series), never people tables.
 
-Dask: ``scheduler="tcp://host:8786"`` (or a ``distributed.Client``) uses a running
-cluster; without one a ``LocalCluster`` of one single-threaded worker process per core
-is started and closed again. Tasks are submitted with ``retries=`` so that a task whose
+Dask (:mod:`dipsim.experiment.dask_cluster`): ``scheduler="tcp://host:8786"`` (or a
+``distributed.Client``) uses a running cluster, batches sized for its threads; without one a
+``LocalCluster`` of one single-threaded worker process per core is started and kept for the
+session. Tasks are submitted with ``retries=`` so that a task whose
 worker died or raised is run again elsewhere; the scheduler also reschedules the tasks
 of a lost worker on its own.
 
@@ -35,7 +36,6 @@ import signal
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -68,7 +68,9 @@ Collector = Callable[[Any, Job], Any]
 
 
 def run_job(job: Job, collect: Collector) -> Any:
-    result = run(job.scenario, seed=job.seed, replication=job.replication, days=job.days)
+    # No people table unless the collector reads ``result.people``: the KPIs come from the
+    # record arrays (dipsim.kpis_from_records), the same numbers.
+    result = run(job.scenario, seed=job.seed, replication=job.replication, days=job.days, people_table=False)
     return collect(result, job)
 
 
@@ -134,11 +136,15 @@ def _stderr_is_terminal() -> bool:
 def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACKEND, *,
             scheduler: Any = None, workers: int | None = None, batch_size: int | None = None,
             progress: bool | None = None, desc: str = "runs",
-            on_result: Callable[[int, Any], None] | None = None, retries: int = 3) -> list[Any]:
+            on_result: Callable[[int, Any], None] | None = None, retries: int = 3,
+            plan: dict | None = None) -> list[Any]:
     """Run every job, return the collected values in job order (whatever order they finished in).
 
     ``on_result(index, value)`` is called in this process as each result arrives (used to
-    save a sweep cell the moment its last replication is in).
+    save a sweep cell the moment its last replication is in). Batches are sized for
+    ``workers``, by default this machine's cores, or with Dask the cluster's threads (a
+    cluster reached through ``scheduler``: its workers' threads, however many this machine
+    has). ``plan``, a dict, is filled in with the workers, batch size and tasks used.
     """
     check_backend(backend, scheduler)
     jobs = list(jobs)
@@ -147,9 +153,12 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
         return out
     if workers is not None and workers < 1:
         raise ParameterError("workers", f"must be a whole number >= 1, got {workers}")
-    n_workers = workers or cpu_count()
-    size = batch_size or default_batch_size(len(jobs), n_workers)
-    batches = make_batches(jobs, size)
+    if backend == "dask":
+        from . import dask_cluster as dc
+        if scheduler is None and (workers or cpu_count()) not in dc._LOCAL_CLUSTERS:
+            note = dc.local_dask_note(len(jobs))
+            if note:
+                logging.getLogger("dipsim").warning(note)
 
     def take(pairs: Iterable[tuple[int, Any]], bar) -> None:
         k = 0
@@ -160,14 +169,28 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
             k += 1
         bar.update(k)
 
-    with progress_bar(len(jobs), desc, progress) as bar, _terminate_interrupts(backend != "serial"):
-        if backend == "serial":
-            for batch in batches:
-                take(run_batch(batch, collect), bar)
-        elif backend == "processes":
-            _run_processes(batches, collect, n_workers, take, bar)
-        else:
-            _run_dask(batches, collect, scheduler, n_workers, take, bar, retries)
+    with _terminate_interrupts(backend != "serial"):
+        client = cluster = None
+        owned = False
+        if backend == "dask":
+            client, cluster, owned = dc.dask_client_for(scheduler, workers)
+        try:
+            n_workers = workers or (dc.cluster_threads(client, scheduler) if backend == "dask" else cpu_count())
+            size = batch_size or default_batch_size(len(jobs), n_workers)
+            batches = make_batches(jobs, size)
+            if plan is not None:
+                plan.update(workers=n_workers, batch_size=size, tasks=len(batches))
+            with progress_bar(len(jobs), desc, progress) as bar:
+                if backend == "serial":
+                    for batch in batches:
+                        take(run_batch(batch, collect), bar)
+                elif backend == "processes":
+                    _run_processes(batches, collect, n_workers, take, bar)
+                else:
+                    dc.run_dask(batches, collect, client, cluster, take, bar, retries)
+        finally:
+            if owned:
+                client.close()
     return out
 
 
@@ -323,73 +346,3 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for p in processes:
         with contextlib.suppress(Exception):
             p.join(5)
-
-
-def dask_client(scheduler: Any = None, workers: int | None = None):
-    """A ``distributed.Client``: to ``scheduler`` (an address), or to a new LocalCluster of
-    ``workers`` single-threaded processes. Returns (client, owned_cluster_or_None)."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise ParameterError("backend", _NO_DASK) from None
-
-    if scheduler is not None and not isinstance(scheduler, str):
-        return scheduler, None
-    if scheduler:
-        try:
-            return Client(scheduler, timeout="10s"), None
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ParameterError("scheduler", f"cannot connect to {scheduler}: {exc}") from None
-    import dask
-
-    # The workers' statistical profiler samples every thread every 10 ms; replications gain
-    # nothing from it (benchmarks/RESULTS.md: speed-up 1.76x with it, 1.82x without).
-    # Workers forked from dipsim's forkserver (see _mp_context) rather than spawned: Ctrl-C
-    # ignored from their first instruction, and the model already imported.
-    method = "forkserver" if _mp_context().get_start_method() == "forkserver" else "spawn"
-    cluster = None
-    held: list[int] = []
-    try:
-        with dask.config.set({"distributed.worker.profile.enabled": False,
-                              "distributed.worker.multiprocessing-method": method}), _signals_held(held):
-            cluster = LocalCluster(n_workers=workers or cpu_count(), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.ERROR, preload=[__name__])
-        if held:
-            raise Terminated() if signal.SIGTERM in held else KeyboardInterrupt()
-        return Client(cluster), cluster
-    except BaseException:  # Ctrl-C while the cluster started: close it, then stop
-        if cluster is not None:
-            cluster.close()
-        raise
-
-
-def dask_setup(worker) -> None:
-    """Run in each worker of a LocalCluster this module starts (its ``preload``): ignore Ctrl-C,
-    which the terminal sends to every process of the job; the parent acts on it and closes
-    the cluster (a worker that acted on it too would print a traceback). Belt and braces: a
-    worker forked from the forkserver ignores it already; one spawned (a restarted worker,
-    or no forkserver) does from here on."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_dask(batches, collect, scheduler, n_workers, take, bar, retries) -> None:
-    from distributed import as_completed as dask_as_completed
-
-    client, cluster = dask_client(scheduler, n_workers)
-    owned = cluster is not None or isinstance(scheduler, str)
-    token = uuid.uuid4().hex[:12]
-    try:
-        futures = [client.submit(run_batch, b, collect, retries=retries, pure=False,
-                                 key=f"dipsim-batch-{token}-{k}") for k, b in enumerate(batches)]
-        try:
-            for fut in dask_as_completed(futures):
-                take(fut.result(), bar)
-        except BaseException:
-            client.cancel(futures)
-            raise
-    finally:
-        if owned:
-            client.close()
-            if cluster is not None:
-                cluster.close()

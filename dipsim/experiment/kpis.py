@@ -25,6 +25,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..kpis import DEFAULT_FIRST_SESSION_DAYS, FIRST_SESSION, first_session_name
+from ..kpis_from_records import PeopleArrays
+from ..kpis_from_records import first_session_shares as array_first_session_shares
 from ..model.calendar import Rota
 from ..results import ACTIVITIES, POOLS, compute_kpis, run, utilisation
 from ..scenario import Scenario
@@ -60,21 +62,27 @@ class KpiCollector:
         return [first_session_name(d) for d in self.first_session_within_days]
 
     def __call__(self, result, job) -> dict[str, float]:
+        """The run's KPIs, computed from its record arrays (no people table is built: the
+        numbers are those of the table, see :mod:`dipsim.kpis_from_records`)."""
         days = int(result.provenance["days"])
         w = self.warmup_days
+        people = result.arrays
         if w <= 0:
-            people = result.people
             k = dict(result.kpis)
         else:
             if w >= days:
                 raise ValueError(f"warm-up ({w} days) must be shorter than the run ({days} days)")
-            people = result.people[result.people["arrest_h"] >= w * HOURS_PER_DAY]
+            people = people.subset(people["arrest_h"] >= w * HOURS_PER_DAY)
             k = compute_kpis(people, utilisation(result.daily_busy, result.daily_overtime, job.scenario, w, days), days - w, None)
         k.update(first_session_shares(people, self.first_session_within_days))
         return {name: float(v) for name, v in k.items()}
 
 
-def first_session_shares(people: pd.DataFrame, within_days: Iterable[float]) -> dict[str, float]:
+def first_session_shares(people: pd.DataFrame | PeopleArrays, within_days: Iterable[float]) -> dict[str, float]:
+    """``share_first_session_within_{N}d`` for each N (see module doc), from the people table
+    or its arrays."""
+    if isinstance(people, PeopleArrays):
+        return array_first_session_shares(people, within_days)
     cautioned = people["caution_h"].notna()
     n = int(cautioned.sum())
     wait_d = ((people["session1_h"] - people["caution_h"]) / HOURS_PER_DAY)[cautioned]

@@ -128,6 +128,8 @@ class SimulatedArea:
         """A CJIT worker's time in custody before release; out of cover hours the local
         arrangement applies (§4.6.6 Step 1). Returns the start time, or None if none came."""
         env, ooh = self.env, self.out_of_hours
+        if env.direct:  # on his own clock: continue in SimPy (model.direct)
+            yield from env.handover()
         deadline = self.records.release_h.item(i)
         if self.custody.on_duty(env.now) or ooh.arrangement == "next_shift":
             start = yield self.custody.request(hours, activity, priority, deadline)
@@ -143,6 +145,8 @@ class SimulatedArea:
         session may be a group, §4.6.2, §4.6.3) a place in the next group session, or 1:1 if none runs in time.
         An out-of-area resident's appointments are his home CJIT's (§4.6.6 Step 1), not this area's."""
         p = self.people
+        if self.env.direct:  # on his own clock: continue in SimPy (model.direct)
+            yield from self.env.handover()
         attended = event == "attended"
         if group and p.resident[i]:
             mode, start = yield self.groups.join(i)
@@ -170,6 +174,8 @@ class SimulatedArea:
         """§4.6.4, §6: contacts every interval for the period; True if he kept them, False on
         non-compliance, None if the CJIT could not deliver in this run."""
         env, p, r, fu = self.env, self.people, self.records, self.follow_up_cfg
+        if env.direct:  # on his own clock: continue in SimPy (model.direct)
+            yield from env.handover()
         end = env.now + period.value * H
         events = p.contact_events[i].tolist()
         slot, rearranged = 0, 0

@@ -1,0 +1,148 @@
+"""The direct driver: a person's walk on his own clock until he first needs a shared resource.
+
+Most arrests never need a CJIT worker (not tested, negative, not eligible, not referred...):
+their whole walk is waits and decisions about them alone. Giving each of them a SimPy
+process, timeouts and events costs a third of the simulation and decides nothing. So the
+model drives the one pathway generator (:func:`dipsim.pathway.pathway`, the same rules in
+the same order: there is no second copy of them) itself, synchronously, at the moment of
+arrest, on the person's own clock:
+
+* ``env.now`` is his own time and ``env.timeout(d)`` moves it on by ``d`` at once
+  (:class:`Clock`, SimPy's environment with a person's clock inside it);
+* the first time the walk needs something shared - a CJIT worker in custody, an
+  appointment, a follow-up contact: the world's methods that ask for one start with
+  ``yield from env.handover()`` - the walk is handed to SimPy: a process (:class:`Resumed`)
+  resumes it at exactly the person's own time, and from there SimPy drives it as before;
+* a walk that ends on its own clock never touches SimPy at all.
+
+Nothing in a walk before its first shared resource touches anything shared (the record's
+row is his, every draw was made up front or comes from his own stream block), so walks are
+driven a batch of arrests at a time, ahead of SimPy's clock (core.ARRESTS_AT_ONCE).
+
+The record (the people table) is bit-identical: a person's waits on his own clock are the
+same additions SimPy makes (``now + delay``), the handed-over walk reaches the shared
+resource at exactly his own time, and the run ends when it ended before (the latest
+own-clock end counts, so the team's other work runs as long). Only events at the very same
+time could be ordered differently, and ``benchmarks.check_identical`` (zero durations
+included) finds none.
+
+Guard: if anything schedules a SimPy event while a person is on his own clock (a world
+method that asks for a shared resource without handing over first), the run stops with an
+error naming it rather than give wrong times.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+import simpy
+from simpy.events import NORMAL, Event, Process, Timeout
+
+WAITED = object()
+"""What ``env.timeout`` gives on a person's own clock: the wait is over already."""
+HANDOVER = object()
+"""Yielded by :meth:`Clock.handover` on a person's own clock: continue this walk in SimPy."""
+BEYOND = object()
+"""A wait on a person's own clock that would end after the run does: the walk stops there, as
+the run would have stopped it."""
+
+
+class At(Event):
+    """An event at an absolute time (a timeout whose end is given, not its length: the
+    person's own time, to the last bit)."""
+
+    def __init__(self, env: simpy.Environment, t: float):
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._ok = True
+        self._delay = t - env._now  # noqa: SLF001 - SimPy's clock
+        heappush(env._queue, (t, NORMAL, next(env._eid), self))  # noqa: SLF001 - as Environment.schedule
+
+
+class Resumed(Process):
+    """A SimPy process for a walk handed over on its own clock at time ``at``: its first step is
+    at ``at`` (no start event at the arrest and wait: the walk is resumed where it stopped)."""
+
+    def __init__(self, env: simpy.Environment, walk, at: float):
+        self.env = env
+        self.callbacks = []
+        self._generator = walk
+        self._target = At(env, at)
+        self._target.callbacks.append(self._resume)
+
+
+class Clock(simpy.Environment):
+    """SimPy's environment, with a person's own clock for the direct driver (see module doc).
+    ``direct`` is True only while :meth:`Driver.drive` runs a walk: then SimPy's clock reads
+    the person's own time (``now``) and ``timeout`` moves it on at once; SimPy itself is not
+    running then (the walks are driven before it starts), and its clock is put back after."""
+
+    direct = False
+    limit = float("inf")  # the run's drain limit: a wait beyond it stops the walk (BEYOND)
+
+    def timeout(self, delay, value=None):
+        if not self.direct:
+            return Timeout(self, delay, value)
+        if delay < 0:  # on a person's own clock: the wait is over at once
+            raise ValueError(f"Negative delay {delay}")
+        t = self._now + delay
+        if t > self.limit:
+            return BEYOND
+        self._now = t
+        return WAITED
+
+    def handover(self):
+        """``yield from env.handover()`` before asking for a shared resource: on a person's own
+        clock, hand the walk to SimPy, which resumes it here at his own time; otherwise nothing."""
+        if self.direct:
+            yield HANDOVER
+
+
+class Driver:
+    """Runs each arrested person's walk directly (see module doc); ``end_h`` is the latest time a
+    walk ended on its own clock (or the limit, for a walk stopped there)."""
+
+    def __init__(self, env: Clock):
+        self.env = env
+        self.end_h = 0.0
+        self.direct_walks = 0
+
+    def drive(self, walks) -> list:
+        """Walk each ``(walk, t)`` from time ``t`` on the person's own clock. Returns the walks to
+        continue in SimPy, with the time each reached: ``(walk, at)`` (its SimPy process resumes it
+        then: :class:`Resumed`)."""
+        env = self.env
+        queue = env._queue  # noqa: SLF001
+        before = len(queue)
+        simpy_now = env._now  # noqa: SLF001
+        handed = []
+        env.direct = True
+        try:
+            for walk, t in walks:
+                env._now = t  # noqa: SLF001 - his own clock (see Clock)
+                try:
+                    step = walk.send(None)
+                    while step is WAITED:
+                        step = walk.send(None)
+                except StopIteration:
+                    self.direct_walks += 1
+                    if env._now > self.end_h:  # noqa: SLF001
+                        self.end_h = env._now  # noqa: SLF001
+                    continue
+                if step is HANDOVER:
+                    handed.append((walk, env._now))  # noqa: SLF001
+                elif step is BEYOND:
+                    self.end_h = max(self.end_h, env.limit)
+                else:
+                    raise RuntimeError(f"the pathway yielded {step!r} on a person's own clock: a world method must "
+                                       "'yield from env.handover()' before yielding SimPy events "
+                                       "(dipsim.model.direct)")
+        finally:
+            env.direct = False
+            env._now = simpy_now  # noqa: SLF001
+        if len(queue) != before:
+            raise RuntimeError("a SimPy event was scheduled on a person's own clock: a world method asked "
+                               "for a shared resource without 'yield from env.handover()' first "
+                               "(dipsim.model.direct)")
+        return handed
