@@ -29,8 +29,9 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from dipsim.model.calendar import Rota
-from dipsim.model.core import DRAIN_DAYS
+from dipsim.model.core import DRAIN_DAYS, Model
 from dipsim.model.records import TERMINAL_STATES
+from dipsim.random import Streams
 from dipsim.results import run
 from dipsim.rules.menu import SESSION_PLANS, has_follow_up
 from dipsim.rules.offences import LOCAL_PROSECUTION_POLICY, OFFENCES
@@ -620,6 +621,22 @@ def test_any_valid_scenario_runs_and_keeps_every_invariant(raw, days):
     if k["terminal_in_progress"]:
         event("some still in progress")
     check_invariants(r, sc, days)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(raw=SCENARIOS, days=RUN_DAYS)
+def test_the_direct_driver_changes_nothing(raw, days):
+    """Walking people on their own clock until they first need a CJIT worker (dipsim.model.direct) gives
+    the same people, the same busy hours and the same end as a SimPy process per walk, on any valid area."""
+    sc = from_dict(raw, "<hypothesis>")
+    direct, processes = (Model(sc, Streams(sc.seed, 0), days, direct=d) for d in (True, False))
+    a, b = direct.run(), processes.run()
+    pd.testing.assert_frame_equal(a.records.to_frame(), b.records.to_frame(), check_exact=True)
+    assert a.end_h == b.end_h and a.groups_held == b.groups_held
+    for pool in a.busy:
+        assert np.array_equal(a.busy[pool], b.busy[pool]) and np.array_equal(a.overtime[pool], b.overtime[pool])
+    if a.records.n:
+        event("some walked directly" if direct.driver.direct_walks else "none walked directly")
 
 
 @settings(max_examples=25, **SETTINGS)

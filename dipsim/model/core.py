@@ -54,7 +54,7 @@ class Model:
     shift at a fractional hour, the team's admin and travel); until that is understood the default
     gives every walk its own SimPy process from the arrest, as before."""
 
-    direct = False
+    direct = True
 
     def __init__(self, scenario: Scenario, streams: Streams, days: int, direct: bool | None = None):
         self.days = days
@@ -114,7 +114,7 @@ class Model:
         if not self.direct:  # every walk its own SimPy process from the arrest (the check of the driver)
             for i, t in enumerate(times):
                 if t > env.now:
-                    yield env.timeout(t - env.now)
+                    yield At(env, t)  # at his arrest time to the last bit (now + (t - now) can round off it)
                 self.spawn(pathway(world, i))
             times = ()
         for first in range(0, len(times), ARRESTS_AT_ONCE):
