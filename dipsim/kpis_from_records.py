@@ -40,6 +40,8 @@ class PeopleArrays:
         cols = {"arrest_h": np.asarray(records.cohort.arrest_h, float)}
         for name in TIMES + tuple(CATEGORIES) + FLAGS + COUNTS:
             cols[name] = getattr(records, name)
+        cols["resident_in_area"] = np.asarray(records.cohort.resident, bool)
+        cols["home_cjit_worker_hours"] = np.asarray(records.home_cjit_worker_hours, float)
         return cls(cols, dict(CATEGORIES))
 
     @classmethod
@@ -58,6 +60,8 @@ class PeopleArrays:
             cols[name] = np.where(np.asarray(arr.isna()), NOT_SET, np.asarray(arr.fillna(False), bool)).astype(np.int8)
         for name in COUNTS:
             cols[name] = people[name].to_numpy()
+        cols["resident_in_area"] = people["resident_in_area"].to_numpy(bool)
+        cols["home_cjit_worker_hours"] = people["home_cjit_worker_hours"].to_numpy(float)
         return cls(cols, cats)
 
     def subset(self, mask: np.ndarray) -> "PeopleArrays":
@@ -107,6 +111,13 @@ def people_kpis(p: PeopleArrays, days: int, groups_held: float) -> dict[str, flo
     cats = p.categories
     k["arrests"] = n
     k["arrests_per_day"] = n / days if days else float("nan")
+    # §2.1 and the drug indication, recorded apart (flags: 1 True, 0 False, -1 not set)
+    eligible, indicated = p["statutory_eligible"], p["drug_indication"]
+    k["outside_map"] = int(np.count_nonzero(eligible == 0))
+    k["outside_map_with_drug_indication"] = int(np.count_nonzero((eligible == 0) & (indicated == 1)))
+    k["outside_map_no_drug_indication"] = int(np.count_nonzero((eligible == 0) & (indicated == 0)))
+    k["drug_indication"] = tally.true("drug_indication")
+    k["no_drug_indication"] = int(np.count_nonzero(indicated == 0))
     for state in cats["terminal_state"]:
         k[f"terminal_{state}"] = tally("terminal_state", state)
     test = p["test_result"]
@@ -158,6 +169,14 @@ def people_kpis(p: PeopleArrays, days: int, groups_held: float) -> dict[str, flo
             k[f"non_compliance_{e}"] = tally("non_compliance_event", e)
     k["rearrangements"] = int(p["rearrangements"].sum(dtype=np.int64))
     k["dirs_completed"] = tally.true("dir_completed")
+    for where in ("initial_assessment", "voluntary_assessment", "condition_session"):
+        k[f"dirs_completed_at_{where}"] = tally("dir_completed_at", where)
+    k["dirs_not_duplicated"] = tally("dir_completed_at", "earlier_contact")
+    k["home_cjit_conditions"] = tally("delivered_by", "home_cjit")
+    fa = p["fa_outcome"]
+    held_fa = (fa == p.code("fa_outcome", "held")) | (fa == p.code("fa_outcome", "not_attended"))
+    k["home_cjit_follow_up_assessments"] = int(np.count_nonzero(~p["resident_in_area"] & held_fa))
+    k["home_cjit_hours"] = float(p["home_cjit_worker_hours"].sum())
     k["onward_referrals"] = tally.true("onward_referral")
     k["group_education_sessions_attended"] = tally.true("session2_group")
     k["group_sessions_held"] = groups_held
