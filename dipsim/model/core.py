@@ -47,12 +47,10 @@ class RunOutput:
 
 class Model:
     """One replication of one scenario. Run-time state lives here, never on the scenario.
-    ``direct=True`` walks each person on his own clock until he first needs a CJIT worker (the
-    direct driver, model.direct: about 0.8x the CPU time). It is OFF by default: identical to every
-    walk having its own process on the shipped scenarios and 17 variants, but the property test
-    (tests/test_properties.py) found a generated scenario where it is not (zero durations, a short
-    shift at a fractional hour, the team's admin and travel); until that is understood the default
-    gives every walk its own SimPy process from the arrest, as before."""
+    ``direct=True`` (the default) walks each person on his own clock until he first needs a CJIT
+    worker (the direct driver, model.direct: about 0.77x the CPU time of a SimPy process per walk).
+    ``direct=False`` gives every walk its own SimPy process from the arrest: the check of the driver
+    (tests/test_direct_driver.py, and tests/test_properties.py on any valid area: bit-identical)."""
 
     direct = True
 
