@@ -40,7 +40,8 @@ from ..experiment.sweep import atomic_table, write_provenance
 from ..io import atomic_write_text, output_dir
 
 NAME = "capacity"
-HELP = "smallest staffing (or custody rota, --rota-search) meeting targets with 95% confidence"
+HELP = ("smallest staffing (or custody rota, --rota-search) shown to meet the targets: by default in at least 80% "
+        "of simulated years (--years), or on the mean (--mean)")
 
 
 def add_arguments(p) -> None:
