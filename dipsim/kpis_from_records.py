@@ -2,12 +2,12 @@
 
 Experiment workers (replications, sweeps, capacity, the national sweep) keep one row of
 KPIs per run and throw the run away; building the typed people table only to count in it
-cost about a tenth of a replication. :func:`people_kpis` computes, from the numpy columns
-the simulation wrote (:class:`PeopleArrays`), exactly the numbers
-:func:`dipsim.results.compute_kpis` computes from the people table: the same KPIs, in
-the same order, equal to the last bit (tests/test_kpis_from_records.py checks every KPI on
-the three shipped scenarios, several seeds and a warm-up window). A KPI added to the table
-path and not here fails that test by name.
+cost about a tenth of a replication. :func:`people_kpis` computes the people's KPIs from numpy
+columns (:class:`PeopleArrays`): the simulation's own record arrays in experiment workers, or a
+people table's columns read back (:meth:`PeopleArrays.from_frame`) for
+:func:`dipsim.results.compute_kpis` - one computation of each KPI, whichever the source
+(tests/test_kpis_from_records.py checks the two sources give every KPI to the last bit on the
+three shipped scenarios, several seeds and a warm-up window).
 
 Each mean is the sum of the values that are set divided by their count and each quantile
 linear interpolation over the values that are set, as pandas computes them.

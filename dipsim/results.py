@@ -129,37 +129,6 @@ WORK = {**{a: "this pathway" for a in PATHWAY_ACTIVITIES}, **{a: "other CJIT wor
 """Whose work each activity is (the ``work`` column of :func:`utilisation`)."""
 
 
-def _mean(x: pd.Series) -> float:
-    x = x.dropna()
-    return float(x.mean()) if len(x) else float("nan")
-
-
-def _share(num: int, den: int) -> float:
-    return num / den if den else float("nan")
-
-
-class Tally:
-    """Counts in a people table: ``tally(column, value)`` for a categorical column (each column
-    counted once, by one bincount of its codes, rather than a comparison and a sum per value)
-    and ``tally.true(column)`` for a nullable boolean one (NA is not True)."""
-
-    def __init__(self, p: pd.DataFrame):
-        self.p = p
-        self._counts: dict[str, dict] = {}
-
-    def __call__(self, column: str, value) -> int:
-        counts = self._counts.get(column)
-        if counts is None:
-            cat = self.p[column].array
-            codes = np.asarray(cat.codes)
-            n = np.bincount(codes[codes >= 0], minlength=len(cat.categories))
-            counts = self._counts[column] = dict(zip(cat.categories, n.tolist()))
-        return counts.get(value, 0)
-
-    def true(self, column: str) -> int:
-        return int(self.p[column].sum())
-
-
 def compute_kpis(p: pd.DataFrame | PeopleArrays, util: pd.DataFrame, days: int,
                  output: RunOutput | None = None) -> dict[str, float]:
     """Counts at each Annex A box, disposals, condition mix, compliance, waits, utilisation.
@@ -169,93 +138,10 @@ def compute_kpis(p: pd.DataFrame | PeopleArrays, util: pd.DataFrame, days: int,
     Each KPI's label, unit, Annex A box and definition is in the registry, :mod:`dipsim.kpis`
     (docs/kpis.md); tests/test_kpis.py checks the two name the same KPIs."""
     groups_held = output.groups_held if output is not None else float("nan")
-    k = people_kpis(p, days, groups_held) if isinstance(p, PeopleArrays) else _people_kpis(p, days, groups_held)
+    if not isinstance(p, PeopleArrays):  # one computation of the people's KPIs: from the table's columns
+        p = PeopleArrays.from_frame(p)
+    k = people_kpis(p, days, groups_held)
     return _capacity_kpis(k, util)
-
-
-def _people_kpis(p: pd.DataFrame, days: int, groups_held: float) -> dict[str, float]:
-    k: dict[str, float] = {}
-    n = len(p)
-    tally = Tally(p)
-    k["arrests"] = n
-    k["arrests_per_day"] = n / days if days else float("nan")
-    # §2.1 and the drug indication, recorded apart (an adult outside the map may still be tested, §2.2)
-    eligible, indicated = p["statutory_eligible"], p["drug_indication"]
-    k["outside_map"] = int((eligible == False).sum())  # noqa: E712 (nullable: NA is neither)
-    k["outside_map_with_drug_indication"] = int(((eligible == False) & (indicated == True)).sum())  # noqa: E712
-    k["outside_map_no_drug_indication"] = int(((eligible == False) & (indicated == False)).sum())  # noqa: E712
-    k["drug_indication"] = tally.true("drug_indication")
-    k["no_drug_indication"] = int((indicated == False).sum())  # noqa: E712
-    for state in p["terminal_state"].cat.categories:
-        k[f"terminal_{state}"] = tally("terminal_state", state)
-    tested = p["test_result"] != "not_tested"
-    k["tests"] = int(tested.sum())
-    k["tests_positive"] = tally("test_result", "positive")
-    k["tests_refused"] = tally("test_result", "refused")
-    for drug in p["positive_for"].cat.categories:
-        if drug != "none":
-            k[f"tests_positive_{drug}"] = tally("positive_for", drug)
-    k["share_tests_positive"] = _share(k["tests_positive"], int((tested & (p["test_result"] != "refused")).sum()))
-    k["required_assessments"] = tally("route", "required_assessment")
-    for o in ("attended", "failed", "missed_no_worker"):
-        k[f"ia_{o}"] = tally("ia_outcome", o)
-    k["share_required_assessed"] = _share(k["ia_attended"], k["required_assessments"])
-    k["share_ia_before_release"] = _share(k["ia_attended"] + k["ia_failed"], k["required_assessments"])
-    k["voluntary_route"] = tally("route", "voluntary_assessment")
-    k["voluntary_assessments"] = tally("va_outcome", "held")
-    k["va_missed_no_worker"] = tally("va_outcome", "missed_no_worker")
-    k["custody_assessments_missed_no_worker"] = k["ia_missed_no_worker"] + k["va_missed_no_worker"]
-    k["follow_up_assessments_arranged"] = n - tally("fa_outcome", "none")
-    for o in ("held", "not_attended", "cancelled"):
-        k[f"follow_up_assessments_{o}"] = tally("fa_outcome", o)
-    k["ra_non_compliance_reported"] = tally.true("ra_non_compliance_reported")
-    k["consent_refused"] = tally("stop_reason", "consent_refused")
-    k["unwilling_voluntary_assessment"] = tally("stop_reason", "unwilling_voluntary_assessment")
-    k["referred_to_cps"] = int(p["referral_h"].notna().sum())
-    k["cps_authorised"] = tally.true("cps_authorised")
-    k["police_bail"] = tally.true("police_bail")
-    for d in p["disposal"].cat.categories:
-        k[f"disposal_{d}"] = tally("disposal", d)
-    cautioned = p["caution_h"].notna()
-    k["cautions"] = int(cautioned.sum())
-    for c in p["condition"].cat.categories:
-        if c != "none":
-            k[f"condition_{c}"] = int(((p["condition"] == c) & cautioned).sum())
-    k["declined"] = tally("terminal_state", "declined_prosecution")
-    k["restriction_on_bail_may_apply"] = tally.true("restriction_on_bail")
-    k["complied"] = k["terminal_complied_case_closed"]
-    k["non_compliance"] = k["terminal_non_compliance_reported"]
-    k["prosecuted_after_non_compliance"] = tally.true("prosecuted")
-    k["not_delivered_in_time"] = k["terminal_not_delivered_in_time"]
-    k["completion_rate"] = _share(k["complied"], k["complied"] + k["non_compliance"])
-    k["prosecutions_considered"] = k["declined"] + k["non_compliance"]
-    for e in p["non_compliance_event"].cat.categories:
-        if e not in ("none", "attended"):
-            k[f"non_compliance_{e}"] = tally("non_compliance_event", e)
-    k["rearrangements"] = int(p["rearrangements"].sum())
-    k["dirs_completed"] = tally.true("dir_completed")
-    for where in ("initial_assessment", "voluntary_assessment", "condition_session"):  # (a follow-up assessment
-        # follows an initial one attended, which completed the DIR: §5, none at the follow-up)
-        k[f"dirs_completed_at_{where}"] = tally("dir_completed_at", where)
-    k["dirs_not_duplicated"] = tally("dir_completed_at", "earlier_contact")
-    # §2.2, §4.6.6 Step 1: out-of-area residents' work is their home CJIT's, counted apart from this area's pools
-    k["home_cjit_conditions"] = tally("delivered_by", "home_cjit")
-    held_fa = p["fa_outcome"].isin(["held", "not_attended"])
-    k["home_cjit_follow_up_assessments"] = int((~p["resident_in_area"] & held_fa).sum())
-    k["home_cjit_hours"] = float(p["home_cjit_worker_hours"].sum())
-    k["onward_referrals"] = tally.true("onward_referral")
-    k["group_education_sessions_attended"] = tally.true("session2_group")
-    k["group_sessions_held"] = groups_held
-    k["voluntary_continuations"] = tally.true("voluntary_continuation")
-    k["mean_wait_arrest_to_ia_h"] = _mean(p["ia_start_h"] - p["arrest_h"])
-    k["mean_wait_ia_queue_h"] = _mean(p["ia_start_h"] - p["ia_request_h"])
-    first = (p["session1_h"] - p["caution_h"]) / HOURS_PER_DAY
-    k["mean_wait_caution_to_first_session_d"] = _mean(first)
-    k["p90_wait_caution_to_first_session_d"] = float(first.quantile(0.9)) if first.notna().any() else float("nan")
-    k["mean_gap_session1_to_2_d"] = _mean((p["session2_h"] - p["session1_h"]) / HOURS_PER_DAY)
-    k["mean_gap_session2_to_3_d"] = _mean((p["session3_h"] - p["session2_h"]) / HOURS_PER_DAY)
-    k["mean_caution_to_report_d"] = _mean((p["report_h"] - p["caution_h"]) / HOURS_PER_DAY)
-    return k
 
 
 def _capacity_kpis(k: dict[str, float], util: pd.DataFrame) -> dict[str, float]:
