@@ -85,6 +85,13 @@ def cases():
             print(f"  (skipped {label}: {exc})")
             continue
         out.append((label, sc, None, 180))
+    # the national sweep's areas (whole workload, staffing scaled): the smallest and largest, two levels
+    from dipsim.experiment.national import area_scenario, national_areas
+
+    areas = national_areas()
+    by_size = sorted(areas, key=lambda a: a.scale)
+    for area, level in ((by_size[0], 0.5), (by_size[-1], 1.5), (areas[len(areas) // 2], 1.0)):
+        out.append((f"national {area.name} x{level}", area_scenario(area, level)[0], None, 365))
     return out
 
 

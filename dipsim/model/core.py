@@ -133,7 +133,7 @@ class Model:
         env.process(self._arrivals())
         limit = (self.days + DRAIN_DAYS) * HOURS_PER_DAY
         env.timeout(limit).callbacks.append(lambda _e: None if self.finished.triggered else self.finished.succeed())
-        env.run(until=self.finished)
+        env.run_until(self.finished)
         return RunOutput(self.records, {name: p.busy for name, p in self.pools.items()},
                          {name: p.overtime for name, p in self.pools.items()}, self.groups.held, env.now,
                          self.workload.ledger)

@@ -33,10 +33,12 @@ error naming it rather than give wrong times.
 
 from __future__ import annotations
 
-from heapq import heappush
+from heapq import heappop, heappush
 
 import simpy
 from simpy.events import NORMAL, Event, Process, Timeout
+
+_new_timeout = object.__new__
 
 WAITED = object()
 """What ``env.timeout`` gives on a person's own clock: the wait is over already."""
@@ -82,8 +84,13 @@ class Clock(simpy.Environment):
     limit = float("inf")  # the run's drain limit: a wait beyond it stops the walk (BEYOND)
 
     def timeout(self, delay, value=None):
-        if not self.direct:
-            return Timeout(self, delay, value)
+        if not self.direct:  # simpy.Timeout, its __init__ inlined (the same event, scheduled the same way)
+            if delay < 0:
+                raise ValueError(f"Negative delay {delay}")
+            event = _new_timeout(Timeout)
+            event.env, event.callbacks, event._value, event._delay, event._ok = self, [], value, delay, True
+            heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), event))
+            return event
         if delay < 0:  # on a person's own clock: the wait is over at once
             raise ValueError(f"Negative delay {delay}")
         t = self._now + delay
@@ -91,6 +98,28 @@ class Clock(simpy.Environment):
             return BEYOND
         self._now = t
         return WAITED
+
+    def run_until(self, stop: Event) -> None:
+        """``env.run(until=stop)``: SimPy's own loop (:meth:`simpy.Environment.step`), written out in one
+        function - each event popped in the same order, its callbacks called in the same order, a failed
+        event not defused raised as SimPy raises it - until ``stop`` has been processed."""
+        if stop.callbacks is None:
+            return
+        queue = self._queue
+        while True:
+            try:
+                self._now, _, _, event = heappop(queue)
+            except IndexError:
+                raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {stop}') from None
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+            if event is stop:
+                return
 
     def handover(self):
         """``yield from env.handover()`` before asking for a shared resource: on a person's own

@@ -30,6 +30,7 @@ Nothing here keeps a run alive: the run ends when every pathway has, as before.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import simpy
@@ -120,32 +121,30 @@ class Workload:
 
     # -- the team's other work -------------------------------------------------------------------
     def _stream(self, name: str, stream, pool: WorkerPool):
-        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average: ``(time, hours)``."""
+        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average: chunks of
+        ``(time, hours)``, ``CHUNK`` at a time (the last chunk cut at the first arrival that never comes)."""
         arrivals = self.streams.get(f"cjit.other_work.{name}.arrivals")
         lengths = self.streams.get(f"cjit.other_work.{name}.minutes")
-        mean_gap = pool.rota.weekly_hours / stream.per_week  # duty hours between arrivals
+        rota = copy.copy(pool.rota)  # its own copy: looking ahead leaves the workers' lookups alone
+        mean_gap = rota.weekly_hours / stream.per_week  # duty hours between arrivals
         t = 0.0
         while True:
             gaps = arrivals.exponential(mean_gap, CHUNK)
             hours = stream.minutes.sample(lengths, CHUNK) / 60.0
+            chunk = []
             for gap, h in zip(gaps.tolist(), hours.tolist()):
-                t = after_duty_hours(pool.rota, t, gap)
+                t = after_duty_hours(rota, t, gap)
                 if math.isinf(t):
-                    return
-                yield t, h
+                    break
+                chunk.append((t, h))
+            yield chunk
+            if len(chunk) < CHUNK:
+                return
 
     def _next_arrival(self, name: str, pool: WorkerPool, jobs) -> None:
-        """Schedule the stream's next job as a plain timed callback (no process, no event of its own to wait on)."""
-        nxt = next(jobs, None)
-        if nxt is None:
-            return
-        t, h = nxt
-
-        def arrive(_event):
-            self.post(pool, h, name, BOOKED)
-            self._next_arrival(name, pool, jobs)
-
-        self.env.timeout(t - self.env.now).callbacks.append(arrive)
+        """Schedule the stream's jobs, each as a plain timed callback when the one before has come
+        (no process, no event of its own to wait on): :class:`_Arrivals`."""
+        _Arrivals(self, name, pool, jobs).next()
 
     def _admin_and_travel(self, pool: WorkerPool, admin: float, travel: float):
         """At the start of each duty period, each worker's share of it owed as admin, then travel: done
@@ -170,6 +169,32 @@ class Workload:
                         self._count(pool, hours, activity, pool.workers)
                         pool.owe(hours, activity)
             yield env.timeout(max(0.0, t - env.now))
+
+
+class _Arrivals:
+    """One stream of the team's other work: each job arrives when the one before it has (a timeout from
+    then to its time), and is posted to the pool's queue."""
+
+    __slots__ = ("workload", "name", "pool", "chunks", "chunk", "k", "hours")
+
+    def __init__(self, workload: Workload, name: str, pool: WorkerPool, chunks):
+        self.workload, self.name, self.pool, self.chunks = workload, name, pool, chunks
+        self.chunk: list = []
+        self.k = 0
+        self.hours = 0.0
+
+    def next(self) -> None:
+        if self.k == len(self.chunk):
+            self.chunk, self.k = next(self.chunks, []), 0
+            if not self.chunk:
+                return
+        t, self.hours = self.chunk[self.k]
+        self.k += 1
+        self.workload.env.timeout(t - self.workload.env.now).callbacks.append(self.arrive)
+
+    def arrive(self, _event) -> None:
+        self.workload.post(self.pool, self.hours, self.name, BOOKED)
+        self.next()
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
