@@ -132,7 +132,9 @@ class WorkerPool:
         if t1 <= t0 or not self.fill:
             return
         rota = self.rota
-        if rota.always or (rota.on_duty(t0) and t1 <= rota.current_end(t0)):
+        found = rota._last[1]  # noqa: SLF001 - as in Worker.look
+        if rota.always or (found is not None and found[0] <= t0 < found[1] and t1 <= found[1]) or (
+                rota.on_duty(t0) and t1 <= rota.current_end(t0)):
             span = t1 - t0
         else:
             span = rota.duty_hours(t0, t1)
@@ -151,8 +153,42 @@ class WorkerPool:
         job = Job(priority, self._seq, hours, act, done, release=release)
         heapq.heappush(self._queue, (priority, self._seq, job))
         if self._idle:
-            self._idle.pop().succeed()
+            wake = self._idle.pop()
+            if self._holding:
+                self._held = wake
+            else:
+                wake.succeed()
         return job
+
+    _holding = False
+    _held: simpy.Event | None = None
+
+    def post_arrival(self, hours: float, activity: str, priority: int) -> simpy.Event | None:
+        """:meth:`post` for a job arriving on a timed callback: the idle worker it would wake is returned
+        instead (his wake event, not yet triggered), for :meth:`wake_now`. None if no worker was woken."""
+        self._holding = True
+        try:
+            self.post(hours, activity, priority)
+        finally:
+            self._holding = False
+        wake, self._held = self._held, None
+        return wake
+
+    def wake_now(self, wake: simpy.Event) -> None:
+        """Wake a worker at once, in the callback that gave him the job: exactly as his wake event
+        would have been, one event sooner, provided nothing else is due at this moment. The caller
+        checks that with :meth:`nothing_else_now` *before* scheduling anything itself, and gives the
+        event to SimPy as usual (``wake.succeed()``) if not."""
+        wake._ok, wake._value = True, None  # noqa: SLF001 - as Event.succeed, then SimPy's step
+        callbacks, wake.callbacks = wake.callbacks, None
+        for callback in callbacks:
+            callback(wake)
+
+    def nothing_else_now(self) -> bool:
+        """No event is due at this moment (the next is later): a wake event triggered now would be
+        the next one processed."""
+        queue = self.env._queue  # noqa: SLF001
+        return not queue or queue[0][0] > self.env._now  # noqa: SLF001
 
     def _expire(self, job: Job) -> None:
         if not job.started and not job.done.triggered:  # (only jobs with a deadline, so with an event)
@@ -211,7 +247,12 @@ class Worker:
         rota = pool.rota
         queue = pool._queue  # noqa: SLF001 - the pool's own queue
         now = env._now  # noqa: SLF001
-        if not rota.on_duty(now):
+        found = rota._last[1]  # noqa: SLF001 - the duty span the rota found last (Rota._find)
+        if found is not None and found[0] <= now < found[1]:  # on duty, in that span: no lookup needed
+            shift_end = found[1]
+        elif rota.on_duty(now):
+            shift_end = rota.current_end(now)
+        else:
             self._wait(rota.next_start(now) - now, self.look)
             return
         while queue and queue[0][2].expired:
@@ -225,7 +266,7 @@ class Worker:
             return
         job = heapq.heappop(queue)[2]
         job.started = True
-        self.job, self.start, self.shift_end = job, now, rota.current_end(now)
+        self.job, self.start, self.shift_end = job, now, shift_end
         if job.release is not None:
             job.done.succeed(now)
             release = job.release

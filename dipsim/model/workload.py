@@ -193,8 +193,21 @@ class _Arrivals:
         self.workload.env.timeout(t - self.workload.env.now).callbacks.append(self.arrive)
 
     def arrive(self, _event) -> None:
-        self.workload.post(self.pool, self.hours, self.name, BOOKED)
+        """Post the job; schedule the next; wake an idle worker for it in this callback (one event fewer
+        than a wake event) when nothing else is due at this moment - it would be the next event - else
+        as usual."""
+        workload, pool = self.workload, self.pool
+        wake = None
+        if self.hours > 0 and not workload.stopped:
+            wake = pool.post_arrival(self.hours, self.name, BOOKED)
+            if pool.staffed:
+                workload._count(pool, self.hours, self.name)
+            if wake is not None and not pool.nothing_else_now():
+                wake.succeed()
+                wake = None
         self.next()
+        if wake is not None:
+            pool.wake_now(wake)
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
@@ -203,6 +216,9 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
         return t + duty_h
     if rota.never:
         return math.inf
+    found = rota._last[1]  # noqa: SLF001 - the duty span the rota found last (Rota._find)
+    if found is not None and found[0] <= t < found[1] and duty_h < rota.weekly_hours and t + duty_h < found[1]:
+        return t + duty_h  # still in that span: what the loop below gives, without its lookups
     if not duty_h / rota.weekly_hours <= MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
         return math.inf
     weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
