@@ -122,10 +122,12 @@ class WorkerPool:
 
     def settle(self) -> None:
         """Credit the idle workers' time until now to the work owed (at each shift start)."""
-        now = self.env.now
-        for wake, since in list(self._since.items()):
-            self._credit(since, now)
-            self._since[wake] = now
+        now = self.env._now  # noqa: SLF001
+        since = self._since
+        for wake, t0 in since.items():  # (values replaced in place: the dict keeps its size)
+            if t0 < now:
+                self._credit(t0, now)
+                since[wake] = now
 
     def _credit(self, t0: float, t1: float) -> None:
         """A worker was idle from ``t0`` to ``t1``: his duty time in it goes to the work owed."""
