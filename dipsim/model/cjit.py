@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,7 @@ class WorkerPool:
         self._idle: list[simpy.Event] = []
         self.staffed = self.unlimited or (self.workers > 0 and not rota.never)
         self._days = n_days + 1
-        self._busy = [0.0] * (len(ACTIVITIES) * self._days)  # activity-major, as busy[act, day]: Python floats
+        self._busy = array("d", bytes(8 * len(ACTIVITIES) * self._days))  # activity-major, as busy[act, day]
         self.overtime = np.zeros(n_days + 1)
         self.fill: list[list] = []  # [activity index, hours owed]: done whenever no job waits (admin, travel)
         self._since: dict[simpy.Event, float] = {}  # idle workers (their wake event): idle since
@@ -204,9 +205,9 @@ class WorkerPool:
 
     @property
     def busy(self) -> np.ndarray:
-        """Hours booked by activity (rows, :data:`ACTIVITIES`) and day (columns). Booked into a Python
-        list as the run goes (the same float additions, a third of the cost of a numpy element's)."""
-        return np.array(self._busy, dtype=float).reshape(len(ACTIVITIES), self._days)
+        """Hours booked by activity (rows, :data:`ACTIVITIES`) and day (columns). Booked into an array of
+        doubles as the run goes (the same float additions, half the cost of a numpy element's)."""
+        return np.frombuffer(self._busy, dtype=float).reshape(len(ACTIVITIES), self._days).copy()
 
     def _worker(self) -> None:
         """Start one worker (:class:`Worker`): his first look at the rota and the queue is at time 0."""
