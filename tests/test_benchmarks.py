@@ -60,3 +60,23 @@ def test_timing_counts_events_of_both_models():
     assert len(t["pairs"]) == 2
     for row in t["pairs"]:
         assert row["dipsim_processed"] > 0 and row["yard_processed"] > 0
+
+
+def test_national_benchmark_runs_the_command_whole_and_counts_its_runs(capsys):
+    """benchmarks.national runs `dipsim national` as a user types it and reports the runs it wrote."""
+    from benchmarks import national
+
+    assert national.main(["--areas", "2", "-n", "2", "--levels", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "national --areas 2 -n 2 --backend processes" in out
+    assert "4 runs in" in out  # 2 areas x 1 level x 2 replications, read back from results.parquet
+
+
+def test_national_benchmark_sample_times_every_level(capsys):
+    from benchmarks import national
+
+    assert national.sample(1, None, 1) == 0
+    out = capsys.readouterr().out
+    for level in ("0.5", "0.75", "1", "1.25", "1.5"):
+        assert f"level {level} " in out
+    assert "15,000 runs at that cost" in out
