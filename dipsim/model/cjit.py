@@ -47,6 +47,13 @@ class Job:
     expired: bool = False
     release: simpy.Event | None = None
 
+    def expire(self, _event=None) -> None:
+        """The deadline has come (release from custody): if no worker has started the job, it is dropped
+        and its requester told so (``None``). Only jobs with a deadline, so with an event."""
+        if not self.started and not self.done.triggered:
+            self.expired = True
+            self.done.succeed(None)
+
 
 class WorkerPool:
     """``workers`` CJIT workers on a rota. ``workers == 'unlimited'``: every job starts at once.
@@ -89,8 +96,11 @@ class WorkerPool:
             done.succeed(None)
             return done
         job = self._push(priority, hours, act, done, release)
-        if deadline < math.inf:
-            env.timeout(deadline - env.now).callbacks.append(lambda _e, j=job: self._expire(j))
+        if deadline < math.inf:  # a timeout to the deadline (as env.timeout), then the job expires if not started
+            delay = deadline - env._now  # noqa: SLF001
+            t = _new(Timeout)
+            t.env, t.callbacks, t._delay, t._ok, t._value = env, [job.expire], delay, True, None  # noqa: SLF001
+            heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), t))  # noqa: SLF001
         return done
 
     def post(self, hours: float, activity: str, priority: int = 1) -> bool:
@@ -159,8 +169,10 @@ class WorkerPool:
             wake = self._idle.pop()
             if self._holding:
                 self._held = wake
-            else:
-                wake.succeed()
+            else:  # wake.succeed(), inlined: the wake event at this moment
+                env = self.env
+                wake._ok, wake._value = True, None  # noqa: SLF001
+                heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), wake))  # noqa: SLF001
         return job
 
     _holding = False
@@ -192,11 +204,6 @@ class WorkerPool:
         the next one processed."""
         queue = self.env._queue  # noqa: SLF001
         return not queue or queue[0][0] > self.env._now  # noqa: SLF001
-
-    def _expire(self, job: Job) -> None:
-        if not job.started and not job.done.triggered:  # (only jobs with a deadline, so with an event)
-            job.expired = True
-            job.done.succeed(None)
 
     def _book(self, act: int, start: float, hours: float) -> None:
         days = self._days
