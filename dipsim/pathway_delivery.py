@@ -133,7 +133,7 @@ def comply_by(w, i: int, condition: str, own_delay_h: float) -> rules.Decision |
     days = s.comply_by_days
     if days is not None and rules.has_follow_up(condition) and s.follow_up_max_days is not None:
         days += s.follow_up_max_days
-    deadline_h = None if days is None else r.caution_h.item(i) + days * H
+    deadline_h = None if days is None else r.caution_h[i] + days * H
     when = w.late(i, deadline_h, own_delay_h)  # in_time | offender | cjit | None: not stated
     if when is None:
         return None

@@ -92,7 +92,7 @@ class SimulatedArea:
         self.people.result_without_test = NOT_TESTED * cohort.n
         self.people.session_warned = _Warned(cohort.session_events, self.people.worker_warns_intoxicated,
                                              self.people.worker_warns_behaviour)
-        self.records = records
+        self.records = records.views()  # the record's arrays, written through memoryviews (RecordViews)
         self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
         self.spawn = spawn
         self.never = env.event()
@@ -130,7 +130,7 @@ class SimulatedArea:
         env, ooh = self.env, self.out_of_hours
         if env.direct:  # on his own clock: continue in SimPy (model.direct)
             yield from env.handover()
-        deadline = self.records.release_h.item(i)
+        deadline = self.records.release_h[i]
         if self.custody.on_duty(env.now) or ooh.arrangement == "next_shift":
             start = yield self.custody.request(hours, activity, priority, deadline)
             return start
@@ -226,7 +226,7 @@ class SimulatedArea:
     def _follow_up_assessment(self, i: int):
         """§2.2: 4-8 days later in the DAT of residence, unless cancelled (Annex A note 3)."""
         env, p, r = self.env, self.people, self.records
-        yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
+        yield env.timeout(max(0.0, r.fa_due_h[i] - env.now))
         if r.fa_outcome[i] == FA["cancelled"]:
             return
         attends = rules.follow_up_assessment_held(p.u["follow_up_attends"][i] < self.follow_up_attends).value == "attended"
