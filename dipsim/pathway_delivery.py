@@ -25,10 +25,16 @@ ATTENDED = OUTCOME_KEYS.index("attended")
 INTOXICATED, BEHAVIOUR = OUTCOME_KEYS.index("intoxicated"), OUTCOME_KEYS.index("unacceptable_behaviour")
 
 
-def warned_appointments(events: np.ndarray, warns_intoxicated: np.ndarray, warns_behaviour: np.ndarray) -> np.ndarray:
-    """The worker's choice at each appointment (rows: people, columns: appointments): True where he attends
-    intoxicated or behaves unacceptably and the worker warns and re-arranges rather than reporting. The
-    guidance leaves that to the worker's judgement and local protocol (§6, Annex C session 1)."""
+def warned_appointments(events: np.ndarray, warns_intoxicated, warns_behaviour) -> np.ndarray:
+    """The worker's choice at each appointment: True where he attends intoxicated or behaves unacceptably
+    and the worker warns and re-arranges rather than reporting. The guidance leaves that to the worker's
+    judgement and local protocol (§6, Annex C session 1). ``events``: one person's appointments, with his
+    worker's two choices (bools), or rows of people's, with a choice per row (arrays)."""
+    if events.ndim == 1:  # one person (the simulation, as he reaches his sessions): two comparisons at most
+        warned = events == INTOXICATED if warns_intoxicated else np.zeros(events.shape, bool)
+        if warns_behaviour:
+            warned |= events == BEHAVIOUR
+        return warned
     return ((events == INTOXICATED) & np.asarray(warns_intoxicated, bool)[:, None]) | \
         ((events == BEHAVIOUR) & np.asarray(warns_behaviour, bool)[:, None])
 

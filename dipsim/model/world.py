@@ -274,10 +274,11 @@ class SimulatedArea:
 class _Warned:
     """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed
     when he reaches them from his appointment outcomes (drawn on demand: see
-    :class:`dipsim.model.cohort.Appointments`) and his drawn choices for the person."""
+    :class:`dipsim.model.cohort.Appointments`, which keeps the row the pathway has just read, so it
+    is not drawn twice) and his drawn choices for the person."""
 
     def __init__(self, events, warns_intoxicated, warns_behaviour):
         self.events, self.wi, self.wb = events, warns_intoxicated, warns_behaviour
 
     def __getitem__(self, i: int):
-        return warned_appointments(self.events[i][None, :], [self.wi[i]], [self.wb[i]])[0]
+        return warned_appointments(self.events[i], self.wi[i], self.wb[i])
