@@ -140,8 +140,9 @@ class Appointments:
     same whatever the width, so a policy that allows more or fewer appointments (``width``)
     changes nobody's outcomes, only how many of them are read. ``shape`` is ``(n, width)``.
 
-    The last row drawn is kept (read-only): the simulation reads a person's row twice as he reaches his
-    sessions (his outcomes, then the worker's choices at them), and a draw costs a jump in the stream."""
+    The last row drawn is kept, and the same array given again for the same person (do not change it): the
+    simulation reads a person's row twice as he reaches his sessions (his outcomes, then the worker's
+    choices at them), and a draw costs a jump in the stream."""
 
     def __init__(self, blocks: Blocks, cum_p: np.ndarray, n: int, width: int):
         if width >= blocks.size:  # pragma: no cover - the schema's bounds keep it far below
@@ -159,8 +160,7 @@ class Appointments:
             return row
         if not 0 <= i < self.n:
             raise IndexError(f"person {i} of {self.n}")
-        row = np.searchsorted(self.cum_p, self.blocks.at(i).random(self.width), side="right")
-        row.flags.writeable = False  # shared by the reads of the same row
+        row = self.cum_p.searchsorted(self.blocks.uniforms(i, self.width), side="right")
         self._last = (i, row)
         return row
 
