@@ -101,7 +101,8 @@ def triage_dir(w, i: int, kind: str) -> bool:
     completed now (the caller books the worker's time for it)."""
     p, r = w.people, w.records
     earlier = bool(p.dir_already_completed[i])
-    dir_ = rules.dir_required(kind, already_completed=earlier or r.dir_completed[i] == 1)
+    # (kind, already_completed), by position: a keyword costs the rule's cache a dict and a longer key per call
+    dir_ = rules.dir_required(kind, earlier or r.dir_completed[i] == 1)
     if dir_.value:
         r.dir_completed[i] = True
         r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]

@@ -34,6 +34,7 @@ error naming it rather than give wrong times.
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from operator import attrgetter
 
 import simpy
 from simpy.events import NORMAL, Event, Process, Timeout
@@ -82,6 +83,8 @@ class Clock(simpy.Environment):
 
     direct = False
     limit = float("inf")  # the run's drain limit: a wait beyond it stops the walk (BEYOND)
+    now = property(attrgetter("_now"), doc="The current time (SimPy's ``now``, read in C: the pathway and the world "
+                                           "read it at nearly every step)")
 
     def timeout(self, delay, value=None):
         if not self.direct:  # simpy.Timeout, its __init__ inlined (the same event, scheduled the same way)
