@@ -15,7 +15,7 @@ import simpy
 from .. import rules
 from ..pathway import PathwaySettings
 from ..pathway_delivery import triage_dir, warned_appointments
-from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
+from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
 from ..time import HOURS_PER_DAY as H
@@ -24,7 +24,7 @@ from .cohort import Cohort, Columns
 from .groups import GroupEducation
 from .records import Records
 
-FA, EVENT, TEST = codes(FA_OUTCOMES), codes(EVENT_CODES), codes(TEST_RESULTS)
+FA, EVENT = codes(FA_OUTCOMES), codes(EVENT_CODES)
 SESSION_DIR = codes(DIR_AT)["condition_session"]  # a DIR at a condition's session: the home CJIT's, if he lives away
 HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
 """The duration draw of each kind of session."""
@@ -111,18 +111,15 @@ class SimulatedArea:
     # -- time from the pathway's questions ------------------------------------------------------
     def drug_test(self, i: int):
         """The test's result, some time after arrest: refused, positive (for which drugs) or negative."""
-        p, r, t = self.people, self.records, self.testing
-        yield self.env.timeout(p.test_h[i])
-        r.test_h[i] = self.env.now
+        p, r, t, env = self.people, self.records, self.testing, self.env
+        yield env.timeout(p.test_h[i])
+        r.test_h[i] = env.now
         if p.u["refusal"][i] < t.refusal_share:
-            result = "refused"
-        elif p.u["positive"][i] < t.positive_given_profile[p.profile[i]]:
-            result = "positive"
+            return "refused"
+        if p.u["positive"][i] < t.positive_given_profile[p.profile[i]]:
             r.positive_for[i] = self.positive_for_code(p.u["positive_for"][i])
-        else:
-            result = "negative"
-        r.test_result[i] = TEST[result]
-        return result
+            return "positive"
+        return "negative"  # (the pathway records the result)
 
     def custody_worker_time(self, i: int, hours: float, activity: str, priority: int):
         """A CJIT worker's time in custody before release; out of cover hours the local
