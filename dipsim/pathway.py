@@ -123,7 +123,10 @@ def pathway(w: World, i: int):
     r.test_result[i] = TEST[test_result]
     if explain:
         w.note("drug_test", test.rule, f"drug test: {test_result.replace('_', ' ')} ({test.detail})")
-    r.release_h[i] = t0 + max(p.custody_h[i], env.now - t0)
+    # released after his custody time, or the test's wait if longer: max(), as a conditional (the same
+    # value; a builtin's call costs more, for nearly everyone)
+    waited_h, custody_h = env.now - t0, p.custody_h[i]
+    r.release_h[i] = t0 + (waited_h if waited_h > custody_h else custody_h)
 
     # Annex A: a required assessment, a voluntary assessment (§4.6.6 Step 1) or EXIT.
     route = rules.assessment_route(s.intensive, test_result, p.known_misuser[i])

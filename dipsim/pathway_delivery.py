@@ -25,10 +25,16 @@ ATTENDED = OUTCOME_KEYS.index("attended")
 INTOXICATED, BEHAVIOUR = OUTCOME_KEYS.index("intoxicated"), OUTCOME_KEYS.index("unacceptable_behaviour")
 
 
-def warned_appointments(events: np.ndarray, warns_intoxicated: np.ndarray, warns_behaviour: np.ndarray) -> np.ndarray:
-    """The worker's choice at each appointment (rows: people, columns: appointments): True where he attends
-    intoxicated or behaves unacceptably and the worker warns and re-arranges rather than reporting. The
-    guidance leaves that to the worker's judgement and local protocol (§6, Annex C session 1)."""
+def warned_appointments(events: np.ndarray, warns_intoxicated, warns_behaviour) -> np.ndarray:
+    """The worker's choice at each appointment: True where he attends intoxicated or behaves unacceptably
+    and the worker warns and re-arranges rather than reporting. The guidance leaves that to the worker's
+    judgement and local protocol (§6, Annex C session 1). ``events``: one person's appointments, with his
+    worker's two choices (bools), or rows of people's, with a choice per row (arrays)."""
+    if events.ndim == 1:  # one person (the simulation, as he reaches his sessions): two comparisons at most
+        warned = events == INTOXICATED if warns_intoxicated else np.zeros(events.shape, bool)
+        if warns_behaviour:
+            warned |= events == BEHAVIOUR
+        return warned
     return ((events == INTOXICATED) & np.asarray(warns_intoxicated, bool)[:, None]) | \
         ((events == BEHAVIOUR) & np.asarray(warns_behaviour, bool)[:, None])
 
@@ -95,7 +101,8 @@ def triage_dir(w, i: int, kind: str) -> bool:
     completed now (the caller books the worker's time for it)."""
     p, r = w.people, w.records
     earlier = bool(p.dir_already_completed[i])
-    dir_ = rules.dir_required(kind, already_completed=earlier or r.dir_completed[i] == 1)
+    # (kind, already_completed), by position: a keyword costs the rule's cache a dict and a longer key per call
+    dir_ = rules.dir_required(kind, earlier or r.dir_completed[i] == 1)
     if dir_.value:
         r.dir_completed[i] = True
         r.dir_completed_at[i] = WHERE[kind if kind in DIR_AT else "condition_session"]
@@ -133,7 +140,7 @@ def comply_by(w, i: int, condition: str, own_delay_h: float) -> rules.Decision |
     days = s.comply_by_days
     if days is not None and rules.has_follow_up(condition) and s.follow_up_max_days is not None:
         days += s.follow_up_max_days
-    deadline_h = None if days is None else r.caution_h.item(i) + days * H
+    deadline_h = None if days is None else r.caution_h[i] + days * H
     when = w.late(i, deadline_h, own_delay_h)  # in_time | offender | cjit | None: not stated
     if when is None:
         return None

@@ -85,3 +85,25 @@ class PersonRecord:
     def log_session_event(self, i: int, event: int) -> None:
         """Append one appointment's event (an index into OUTCOME_KEYS) to the person's log."""
         self.session_log[i] = self.session_log[i] * 8 + event + 1
+
+    def views(self) -> "RecordViews":
+        """The same columns as memoryviews of the same buffers, for the simulation's writes (see
+        :class:`RecordViews`)."""
+        return RecordViews(self)
+
+
+class RecordViews:
+    """A :class:`PersonRecord`'s columns as memoryviews of its own arrays (no copy), for the
+    simulation's per-person writes and reads: writing an element through a memoryview costs about
+    half what a numpy array's ``[i] = v`` does, and reading one gives a Python number (a float, an
+    int) rather than a numpy scalar, with the same value; what is written lands in the record's
+    arrays, which the people table reads. A memoryview takes Python numbers only (an ``int8``
+    column refuses a ``numpy.bool_``): the pathway writes Python bools, ints and floats. A column
+    of Python objects (a long appointment log) has no memoryview and stays the array."""
+
+    def __init__(self, record: PersonRecord):
+        for name, column in vars(record).items():
+            if isinstance(column, np.ndarray):
+                setattr(self, name, column if column.dtype == object else memoryview(column))
+
+    log_session_event = PersonRecord.log_session_event

@@ -85,6 +85,7 @@ class Blocks:
         self._bits = np.random.PCG64(0)
         self._bits.state = self._start
         self._gen = np.random.Generator(self._bits)
+        self._here: int | None = 0  # draws into the stream where _bits stands (None: a caller of at() drew from it)
 
     def at(self, k: int) -> np.random.Generator:
         """A generator at the start of block ``k`` (the same object each time: use it before
@@ -92,4 +93,32 @@ class Blocks:
         bits = self._bits
         bits.state = self._start
         bits.advance(k * self.size)
+        self._here = None  # the caller draws from it: where it then stands is not known here
         return self._gen
+
+    def uniforms(self, k: int, m: int) -> np.ndarray:
+        """The first ``m`` uniforms of block ``k``: ``at(k).random(m)``, the same numbers, reached by one jump
+        from where the last call left the stream rather than from its start (putting the start state back
+        costs more than the jump). A uniform takes one 64-bit draw, so the stream then stands ``m`` draws into
+        block ``k``; a jump back is a jump forward modulo PCG64's period, 2**128.
+
+        >>> blocks = Blocks(Streams(42, 0).get("compliance.sessions"))
+        >>> a, b = blocks.uniforms(8, 3), blocks.uniforms(7, 3)
+        >>> bool((a == blocks.at(8).random(3)).all()), bool((b == blocks.uniforms(7, 3)).all())
+        (True, True)
+        """
+        if not 0 <= m < self.size:
+            raise ValueError(f"{m} draws do not fit a block of {self.size}")
+        here = self._here
+        if here is None:
+            self._bits.state = self._start
+            here = 0
+        target = k * self.size
+        self._bits.advance((target - here) % PCG64_PERIOD)
+        u = self._gen.random(m)
+        self._here = target + m
+        return u
+
+
+PCG64_PERIOD = 1 << 128
+"""PCG64's state is a 128-bit LCG: it comes back to where it was after 2**128 draws."""

@@ -138,21 +138,31 @@ class Appointments:
     person ``i``'s ``width`` outcomes, an int array, drawn from block ``i`` of the stream on
     demand (most people never reach an appointment). The ``k``-th outcome of a person is the
     same whatever the width, so a policy that allows more or fewer appointments (``width``)
-    changes nobody's outcomes, only how many of them are read. ``shape`` is ``(n, width)``."""
+    changes nobody's outcomes, only how many of them are read. ``shape`` is ``(n, width)``.
+
+    The last row drawn is kept, and the same array given again for the same person (do not change it): the
+    simulation reads a person's row twice as he reaches his sessions (his outcomes, then the worker's
+    choices at them), and a draw costs a jump in the stream."""
 
     def __init__(self, blocks: Blocks, cum_p: np.ndarray, n: int, width: int):
         if width >= blocks.size:  # pragma: no cover - the schema's bounds keep it far below
             raise ValueError(f"{width} appointments do not fit a block of {blocks.size} draws")
         self.blocks, self.cum_p, self.n, self.width = blocks, cum_p, n, width
         self.shape = (n, width)
+        self._last: tuple[int | None, np.ndarray | None] = (None, None)  # (person, his row)
 
     def __len__(self) -> int:
         return self.n
 
     def __getitem__(self, i: int) -> np.ndarray:
+        last, row = self._last
+        if i == last:
+            return row
         if not 0 <= i < self.n:
             raise IndexError(f"person {i} of {self.n}")
-        return np.searchsorted(self.cum_p, self.blocks.at(i).random(self.width), side="right")
+        row = self.cum_p.searchsorted(self.blocks.uniforms(i, self.width), side="right")
+        self._last = (i, row)
+        return row
 
 
 DURATIONS = {

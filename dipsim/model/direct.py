@@ -34,6 +34,7 @@ error naming it rather than give wrong times.
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from operator import attrgetter
 
 import simpy
 from simpy.events import NORMAL, Event, Process, Timeout
@@ -82,6 +83,8 @@ class Clock(simpy.Environment):
 
     direct = False
     limit = float("inf")  # the run's drain limit: a wait beyond it stops the walk (BEYOND)
+    now = property(attrgetter("_now"), doc="The current time (SimPy's ``now``, read in C: the pathway and the world "
+                                           "read it at nearly every step)")
 
     def timeout(self, delay, value=None):
         if not self.direct:  # simpy.Timeout, its __init__ inlined (the same event, scheduled the same way)
@@ -146,23 +149,23 @@ class Driver:
         before = len(queue)
         simpy_now = env._now  # noqa: SLF001
         handed = []
+        end_h, ended = self.end_h, 0
         env.direct = True
         try:
             for walk, t in walks:
                 env._now = t  # noqa: SLF001 - his own clock (see Clock)
-                try:
-                    step = walk.send(None)
-                    while step is WAITED:
-                        step = walk.send(None)
-                except StopIteration:
-                    self.direct_walks += 1
-                    if env._now > self.end_h:  # noqa: SLF001
-                        self.end_h = env._now  # noqa: SLF001
+                for step in walk:  # next(walk), as send(None): a walk that ends stops the loop, no StopIteration raised
+                    if step is not WAITED:
+                        break
+                else:  # the walk ended on his own clock
+                    ended += 1
+                    if env._now > end_h:  # noqa: SLF001
+                        end_h = env._now  # noqa: SLF001
                     continue
                 if step is HANDOVER:
                     handed.append((walk, env._now))  # noqa: SLF001
                 elif step is BEYOND:
-                    self.end_h = max(self.end_h, env.limit)
+                    end_h = max(end_h, env.limit)
                 else:
                     raise RuntimeError(f"the pathway yielded {step!r} on a person's own clock: a world method must "
                                        "'yield from env.handover()' before yielding SimPy events "
@@ -170,6 +173,8 @@ class Driver:
         finally:
             env.direct = False
             env._now = simpy_now  # noqa: SLF001
+            self.end_h = end_h
+            self.direct_walks += ended
         if len(queue) != before:
             raise RuntimeError("a SimPy event was scheduled on a person's own clock: a world method asked "
                                "for a shared resource without 'yield from env.handover()' first "

@@ -15,7 +15,7 @@ import simpy
 from .. import rules
 from ..pathway import PathwaySettings
 from ..pathway_delivery import triage_dir, warned_appointments
-from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, TEST_RESULTS, codes
+from ..pathway_record import DIR_AT, EVENT_CODES, FA_OUTCOMES, codes
 from ..rules.menu import SESSION_PLANS
 from ..scenario.schema import OUTCOME_KEYS, POSITIVE_FOR, Scenario
 from ..time import HOURS_PER_DAY as H
@@ -24,7 +24,7 @@ from .cohort import Cohort, Columns
 from .groups import GroupEducation
 from .records import Records
 
-FA, EVENT, TEST = codes(FA_OUTCOMES), codes(EVENT_CODES), codes(TEST_RESULTS)
+FA, EVENT = codes(FA_OUTCOMES), codes(EVENT_CODES)
 SESSION_DIR = codes(DIR_AT)["condition_session"]  # a DIR at a condition's session: the home CJIT's, if he lives away
 HOURS_KEY = {kind: f"{kind}_h" for plan in SESSION_PLANS.values() for kind in plan}
 """The duration draw of each kind of session."""
@@ -92,7 +92,7 @@ class SimulatedArea:
         self.people.result_without_test = NOT_TESTED * cohort.n
         self.people.session_warned = _Warned(cohort.session_events, self.people.worker_warns_intoxicated,
                                              self.people.worker_warns_behaviour)
-        self.records = records
+        self.records = records.views()  # the record's arrays, written through memoryviews (RecordViews)
         self.custody, self.community, self.callout, self.groups = custody, community, callout, groups
         self.spawn = spawn
         self.never = env.event()
@@ -111,18 +111,15 @@ class SimulatedArea:
     # -- time from the pathway's questions ------------------------------------------------------
     def drug_test(self, i: int):
         """The test's result, some time after arrest: refused, positive (for which drugs) or negative."""
-        p, r, t = self.people, self.records, self.testing
-        yield self.env.timeout(p.test_h[i])
-        r.test_h[i] = self.env.now
+        p, r, t, env = self.people, self.records, self.testing, self.env
+        yield env.timeout(p.test_h[i])
+        r.test_h[i] = env.now
         if p.u["refusal"][i] < t.refusal_share:
-            result = "refused"
-        elif p.u["positive"][i] < t.positive_given_profile[p.profile[i]]:
-            result = "positive"
+            return "refused"
+        if p.u["positive"][i] < t.positive_given_profile[p.profile[i]]:
             r.positive_for[i] = self.positive_for_code(p.u["positive_for"][i])
-        else:
-            result = "negative"
-        r.test_result[i] = TEST[result]
-        return result
+            return "positive"
+        return "negative"  # (the pathway records the result)
 
     def custody_worker_time(self, i: int, hours: float, activity: str, priority: int):
         """A CJIT worker's time in custody before release; out of cover hours the local
@@ -130,7 +127,7 @@ class SimulatedArea:
         env, ooh = self.env, self.out_of_hours
         if env.direct:  # on his own clock: continue in SimPy (model.direct)
             yield from env.handover()
-        deadline = self.records.release_h.item(i)
+        deadline = self.records.release_h[i]
         if self.custody.on_duty(env.now) or ooh.arrangement == "next_shift":
             start = yield self.custody.request(hours, activity, priority, deadline)
             return start
@@ -226,7 +223,7 @@ class SimulatedArea:
     def _follow_up_assessment(self, i: int):
         """§2.2: 4-8 days later in the DAT of residence, unless cancelled (Annex A note 3)."""
         env, p, r = self.env, self.people, self.records
-        yield env.timeout(max(0.0, r.fa_due_h.item(i) - env.now))
+        yield env.timeout(max(0.0, r.fa_due_h[i] - env.now))
         if r.fa_outcome[i] == FA["cancelled"]:
             return
         attends = rules.follow_up_assessment_held(p.u["follow_up_attends"][i] < self.follow_up_attends).value == "attended"
@@ -274,10 +271,11 @@ class SimulatedArea:
 class _Warned:
     """The worker's choice at each of person ``i``'s appointments (``[i]``: a row of bools), computed
     when he reaches them from his appointment outcomes (drawn on demand: see
-    :class:`dipsim.model.cohort.Appointments`) and his drawn choices for the person."""
+    :class:`dipsim.model.cohort.Appointments`, which keeps the row the pathway has just read, so it
+    is not drawn twice) and his drawn choices for the person."""
 
     def __init__(self, events, warns_intoxicated, warns_behaviour):
         self.events, self.wi, self.wb = events, warns_intoxicated, warns_behaviour
 
     def __getitem__(self, i: int):
-        return warned_appointments(self.events[i][None, :], [self.wi[i]], [self.wb[i]])[0]
+        return warned_appointments(self.events[i], self.wi[i], self.wb[i])
