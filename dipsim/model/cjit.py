@@ -71,13 +71,13 @@ class WorkerPool:
         self.rota = rota
         self._queue: list[tuple[int, int, Job]] = []
         self._seq = 0
-        self._idle: list[simpy.Event] = []
+        self._idle: list[Worker] = []  # workers on duty with nothing to do, waiting to be woken (last in, first out)
         self.staffed = self.unlimited or (self.workers > 0 and not rota.never)
         self._days = n_days + 1
         self._busy = array("d", bytes(8 * len(ACTIVITIES) * self._days))  # activity-major, as busy[act, day]
         self.overtime = np.zeros(n_days + 1)
         self.fill: list[list] = []  # [activity index, hours owed]: done whenever no job waits (admin, travel)
-        self._since: dict[simpy.Event, float] = {}  # idle workers (their wake event): idle since
+        self._since: dict[Worker, float] = {}  # idle workers whose idle time goes to the work owed: idle since
         for _ in range(self.workers):
             self._worker()
 
@@ -128,17 +128,17 @@ class WorkerPool:
             self.fill[-1][1] += hours
         else:
             self.fill.append([act, hours])
-        for wake in self._idle:
-            self._since.setdefault(wake, now)
+        for worker in self._idle:
+            self._since.setdefault(worker, now)
 
     def settle(self) -> None:
         """Credit the idle workers' time until now to the work owed (at each shift start)."""
         now = self.env._now  # noqa: SLF001
         since = self._since
-        for wake, t0 in since.items():  # (values replaced in place: the dict keeps its size)
+        for worker, t0 in since.items():  # (values replaced in place: the dict keeps its size)
             if t0 < now:
                 self._credit(t0, now)
-                since[wake] = now
+                since[worker] = now
 
     def _credit(self, t0: float, t1: float) -> None:
         """A worker was idle from ``t0`` to ``t1``: his duty time in it goes to the work owed."""
@@ -166,38 +166,25 @@ class WorkerPool:
         job = Job(priority, self._seq, hours, act, done, release=release)
         heapq.heappush(self._queue, (priority, self._seq, job))
         if self._idle:
-            wake = self._idle.pop()
-            if self._holding:
-                self._held = wake
-            else:  # wake.succeed(), inlined: the wake event at this moment
-                env = self.env
-                wake._ok, wake._value = True, None  # noqa: SLF001
-                heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), wake))  # noqa: SLF001
+            self._wake(self._idle.pop())
         return job
 
-    _holding = False
-    _held: simpy.Event | None = None
+    def _wake(self, worker: "Worker") -> None:
+        """An event at this moment whose callback wakes ``worker`` (as a process waiting on an event
+        that has just succeeded)."""
+        env = self.env
+        wake = _new(Event)
+        wake.env, wake.callbacks, wake._ok, wake._value = env, [worker.woken], True, None  # noqa: SLF001
+        heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), wake))  # noqa: SLF001 - as env.schedule
 
-    def post_arrival(self, hours: float, activity: str, priority: int) -> simpy.Event | None:
-        """:meth:`post` for a job arriving on a timed callback: the idle worker it would wake is returned
-        instead (his wake event, not yet triggered), for :meth:`wake_now`. None if no worker was woken."""
-        self._holding = True
-        try:
-            self.post(hours, activity, priority)
-        finally:
-            self._holding = False
-        wake, self._held = self._held, None
-        return wake
-
-    def wake_now(self, wake: simpy.Event) -> None:
-        """Wake a worker at once, in the callback that gave him the job: exactly as his wake event
-        would have been, one event sooner, provided nothing else is due at this moment. The caller
-        checks that with :meth:`nothing_else_now` *before* scheduling anything itself, and gives the
-        event to SimPy as usual (``wake.succeed()``) if not."""
-        wake._ok, wake._value = True, None  # noqa: SLF001 - as Event.succeed, then SimPy's step
-        callbacks, wake.callbacks = wake.callbacks, None
-        for callback in callbacks:
-            callback(wake)
+    def post_arrival(self, hours: float, act: int, priority: int) -> "Worker | None":
+        """A job nobody waits for (as :meth:`post`, ``act`` an activity's index) arriving on a timed callback
+        of its own, on a staffed pool with workers: the idle worker it would wake is returned, not woken,
+        for the caller to wake at once (:meth:`Worker.woken`) if nothing else is due at this moment
+        (:meth:`nothing_else_now`, asked *before* the caller schedules anything), else with :meth:`_wake`."""
+        self._seq += 1
+        heapq.heappush(self._queue, (priority, self._seq, Job(priority, self._seq, hours, act, None)))
+        return self._idle.pop() if self._idle else None
 
     def nothing_else_now(self) -> bool:
         """No event is due at this moment (the next is later): a wake event triggered now would be
@@ -268,11 +255,9 @@ class Worker:
         while queue and queue[0][2].expired:
             heapq.heappop(queue)
         if not queue:
-            wake = Event(env)
-            wake.callbacks.append(self.woken)
-            pool._idle.append(wake)  # noqa: SLF001
+            pool._idle.append(self)  # noqa: SLF001 - until a job comes in (WorkerPool._push)
             if pool.fill:
-                pool._since[wake] = now  # noqa: SLF001
+                pool._since[self] = now  # noqa: SLF001
             return
         job = heapq.heappop(queue)[2]
         job.started = True
@@ -284,8 +269,10 @@ class Worker:
                 self.finished(release)
             else:
                 release.callbacks.append(self.finished)
-        else:
-            self._wait(job.hours, self.finished)
+        else:  # self._wait(job.hours, self.finished), inlined: a worker starts a job at nearly every event
+            t = _new(Timeout)
+            t.env, t.callbacks, t._delay, t._ok, t._value = env, [self.finished], job.hours, True, None  # noqa: SLF001
+            heapq.heappush(env._queue, (now + job.hours, NORMAL, next(env._eid), t))  # noqa: SLF001
 
     def _wait(self, delay: float, then) -> None:
         """A timeout of ``delay`` hours whose callback is ``then`` (as ``env.timeout``: at now + delay)."""
@@ -296,10 +283,11 @@ class Worker:
         t.env, t.callbacks, t._delay, t._ok, t._value = env, [then], delay, True, None  # noqa: SLF001
         heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), t))  # noqa: SLF001 - as env.schedule
 
-    def woken(self, wake) -> None:
+    def woken(self, _event=None) -> None:
+        """A job has come in: his idle time goes to the work owed, then he looks at the queue."""
         since = self.pool._since  # noqa: SLF001
-        if wake in since:  # idle time goes to the work owed
-            self.pool._credit(since.pop(wake), self.env._now)  # noqa: SLF001
+        if self in since:
+            self.pool._credit(since.pop(self), self.env._now)  # noqa: SLF001
         self.look()
 
     def finished(self, _event) -> None:
@@ -312,7 +300,9 @@ class Worker:
             if job.done is not None:
                 job.done.succeed(now)
         self.job = None
-        pool._book(job.activity, now, hours)  # noqa: SLF001
+        days = pool._days  # noqa: SLF001 - pool._book(job.activity, now, hours), inlined
+        day = int(now // HOURS_PER_DAY)
+        pool._busy[job.activity * days + (day if day < days else days - 1)] += hours  # noqa: SLF001
         if now + hours > self.shift_end:
             overtime = pool.overtime
             overtime[min(int(now // HOURS_PER_DAY), len(overtime) - 1)] += now + hours - self.shift_end

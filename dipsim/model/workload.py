@@ -38,7 +38,7 @@ import simpy
 from ..random import Streams
 from ..scenario.schema import OTHER_WORK_POOL, Scenario
 from ..time import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK
-from .cjit import WorkerPool
+from .cjit import ACTIVITY_INDEX, WorkerPool
 
 BOOKED, CASELOAD = 1, 2
 """Queue priorities: booked work (as a DIP Condition session), caseload contacts (as follow-up
@@ -173,15 +173,17 @@ class Workload:
 
 class _Arrivals:
     """One stream of the team's other work: each job arrives when the one before it has (a timeout from
-    then to its time), and is posted to the pool's queue."""
+    then to its time), and is posted to the pool's queue (as :meth:`Workload.post`)."""
 
-    __slots__ = ("workload", "name", "pool", "chunks", "chunk", "k", "hours")
+    __slots__ = ("workload", "name", "act", "pool", "chunks", "chunk", "k", "hours", "ledger")
 
     def __init__(self, workload: Workload, name: str, pool: WorkerPool, chunks):
         self.workload, self.name, self.pool, self.chunks = workload, name, pool, chunks
+        self.act = ACTIVITY_INDEX[name]
         self.chunk: list = []
         self.k = 0
         self.hours = 0.0
+        self.ledger: list | None = None  # its [jobs, hours] in the workload's ledger, from its first job
 
     def next(self) -> None:
         if self.k == len(self.chunk):
@@ -193,21 +195,27 @@ class _Arrivals:
         self.workload.env.timeout(t - self.workload.env.now).callbacks.append(self.arrive)
 
     def arrive(self, _event) -> None:
-        """Post the job; schedule the next; wake an idle worker for it in this callback (one event fewer
-        than a wake event) when nothing else is due at this moment - it would be the next event - else
-        as usual."""
-        workload, pool = self.workload, self.pool
-        wake = None
-        if self.hours > 0 and not workload.stopped:
-            wake = pool.post_arrival(self.hours, self.name, BOOKED)
-            if pool.staffed:
-                workload._count(pool, self.hours, self.name)
-            if wake is not None and not pool.nothing_else_now():
-                wake.succeed()
-                wake = None
+        """Post the job and count it; schedule the next; wake an idle worker for it in this callback (one
+        event fewer than a wake event) when nothing else is due at this moment - his wake event would be
+        the next one processed - else with a wake event as usual."""
+        workload, pool, hours = self.workload, self.pool, self.hours
+        worker = None
+        if hours > 0 and not workload.stopped:
+            if pool.unlimited:  # (every job starts at once: booked, as WorkerPool.post does)
+                pool.post(hours, self.name, BOOKED)
+            else:
+                worker = pool.post_arrival(hours, self.act, BOOKED)
+            entry = self.ledger
+            if entry is None:
+                entry = self.ledger = workload.ledger.setdefault((pool.name, self.name), [0, 0.0])
+            entry[0] += 1
+            entry[1] += hours
+            if worker is not None and not pool.nothing_else_now():
+                pool._wake(worker)  # noqa: SLF001
+                worker = None
         self.next()
-        if wake is not None:
-            pool.wake_now(wake)
+        if worker is not None:
+            worker.woken()
 
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
