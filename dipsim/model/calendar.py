@@ -50,6 +50,7 @@ class Rota:
         self._span = (min(self._starts, default=0.0), max((e for _, e in self.intervals), default=0.0))
         self.weekly_hours = sum(e - s for s, e in self.intervals)
         self._last: tuple[float, tuple[float, float, float] | None] = (math.nan, None)
+        self._next: dict[float, float] = {}  # next_start's answers by t
 
     @classmethod
     def from_shifts(cls, shifts) -> "Rota":
@@ -95,7 +96,17 @@ class Rota:
         return found[1]
 
     def next_start(self, t: float) -> float:
-        """The first time >= t when the pool is on duty (``inf`` if never)."""
+        """The first time >= t when the pool is on duty (``inf`` if never).
+
+        Remembered by ``t`` (a pure function of it): the end of a duty span is asked about again and
+        again - by each stream of the team's other work looking ahead on its copy of the rota (the
+        copies share the memo), by the admin and travel of each duty period, by workers at shift end."""
+        start = self._next.get(t)
+        if start is None:
+            start = self._next[t] = self._next_start(t)
+        return start
+
+    def _next_start(self, t: float) -> float:
         if self.never:
             return float("inf")
         for _ in range(len(self._starts) + 1):
