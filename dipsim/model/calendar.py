@@ -51,6 +51,7 @@ class Rota:
         self.weekly_hours = sum(e - s for s, e in self.intervals)
         self._last: tuple[float, tuple[float, float, float] | None] = (math.nan, None)
         self._next: dict[float, float] = {}  # next_start's answers by t
+        self._spans: dict[float, tuple[float, float]] = {}  # span_from's answers by t
 
     @classmethod
     def from_shifts(cls, shifts) -> "Rota":
@@ -105,6 +106,15 @@ class Rota:
         if start is None:
             start = self._next[t] = self._next_start(t)
         return start
+
+    def span_from(self, t: float) -> tuple[float, float]:
+        """``(next_start(t), current_end(next_start(t)))``: the duty span that is on at ``t`` or starts next
+        (``(inf, inf)`` if none). Remembered by ``t``, as :meth:`next_start` is."""
+        span = self._spans.get(t)
+        if span is None:
+            start = self.next_start(t)
+            span = self._spans[t] = (start, start if math.isinf(start) else self.current_end(start))
+        return span
 
     def _next_start(self, t: float) -> float:
         if self.never:

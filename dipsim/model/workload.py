@@ -65,7 +65,7 @@ class Workload:
             stream = getattr(cj.other_work, name)
             pool = pools[OTHER_WORK_POOL[name]]
             if stream.per_week > 0 and pool.staffed:
-                self._next_arrival(name, pool, self._stream(name, stream, pool))
+                self._next_arrival(name, pool, self._stream(name, stream))
         for name in ("custody", "community"):
             pool = pools[name]
             admin, travel = getattr(cj.admin_share, name), getattr(cj.travel_share, name)
@@ -120,26 +120,14 @@ class Workload:
                 return  # the rota has no worker: the caseload cannot be seen in this run
 
     # -- the team's other work -------------------------------------------------------------------
-    def _stream(self, name: str, stream, pool: WorkerPool):
-        """Jobs arriving at random in the rota's duty hours, ``per_week`` a week on average: chunks of
-        ``(time, hours)``, ``CHUNK`` at a time (the last chunk cut at the first arrival that never comes)."""
+    def _stream(self, name: str, stream):
+        """The stream's draws, ``CHUNK`` at a time: the duty hours from each job to the next (exponential:
+        ``per_week`` jobs a week of the rota's duty hours on average) and each job's hours."""
         arrivals = self.streams.get(f"cjit.other_work.{name}.arrivals")
         lengths = self.streams.get(f"cjit.other_work.{name}.minutes")
-        rota = copy.copy(pool.rota)  # its own copy: looking ahead leaves the workers' lookups alone
-        mean_gap = rota.weekly_hours / stream.per_week  # duty hours between arrivals
-        t = 0.0
+        mean_gap = self.pools[OTHER_WORK_POOL[name]].rota.weekly_hours / stream.per_week
         while True:
-            gaps = arrivals.exponential(mean_gap, CHUNK)
-            hours = stream.minutes.sample(lengths, CHUNK) / 60.0
-            chunk = []
-            for gap, h in zip(gaps.tolist(), hours.tolist()):
-                t = after_duty_hours(rota, t, gap)
-                if math.isinf(t):
-                    break
-                chunk.append((t, h))
-            yield chunk
-            if len(chunk) < CHUNK:
-                return
+            yield arrivals.exponential(mean_gap, CHUNK).tolist(), (stream.minutes.sample(lengths, CHUNK) / 60.0).tolist()
 
     def _next_arrival(self, name: str, pool: WorkerPool, jobs) -> None:
         """Schedule the stream's jobs, each as a plain timed callback when the one before has come
@@ -173,24 +161,32 @@ class Workload:
 
 class _Arrivals:
     """One stream of the team's other work: each job arrives when the one before it has (a timeout from
-    then to its time), and is posted to the pool's queue (as :meth:`Workload.post`)."""
+    then to its time: the draws' duty hours later, :func:`after_duty_hours`, on the stream's own copy of
+    the rota, so that looking ahead leaves the workers' lookups alone), and is posted to the pool's queue
+    (as :meth:`Workload.post`)."""
 
-    __slots__ = ("workload", "name", "act", "pool", "chunks", "chunk", "k", "hours", "ledger")
+    __slots__ = ("workload", "name", "act", "pool", "rota", "draws", "gaps", "lengths", "k", "t", "hours",
+                 "ledger")
 
-    def __init__(self, workload: Workload, name: str, pool: WorkerPool, chunks):
-        self.workload, self.name, self.pool, self.chunks = workload, name, pool, chunks
+    def __init__(self, workload: Workload, name: str, pool: WorkerPool, draws):
+        self.workload, self.name, self.pool, self.draws = workload, name, pool, draws
         self.act = ACTIVITY_INDEX[name]
-        self.chunk: list = []
+        self.rota = copy.copy(pool.rota)
+        self.gaps: list = []
+        self.lengths: list = []
         self.k = 0
+        self.t = 0.0
         self.hours = 0.0
         self.ledger: list | None = None  # its [jobs, hours] in the workload's ledger, from its first job
 
     def next(self) -> None:
-        if self.k == len(self.chunk):
-            self.chunk, self.k = next(self.chunks, []), 0
-            if not self.chunk:
-                return
-        t, self.hours = self.chunk[self.k]
+        if self.k == len(self.gaps):
+            self.gaps, self.lengths = next(self.draws)
+            self.k = 0
+        t = self.t = after_duty_hours(self.rota, self.t, self.gaps[self.k])
+        if math.isinf(t):  # never: the stream has ended
+            return
+        self.hours = self.lengths[self.k]
         self.k += 1
         self.workload.env.timeout(t - self.workload.env.now).callbacks.append(self.arrive)
 
@@ -234,10 +230,9 @@ def after_duty_hours(rota, t: float, duty_h: float) -> float:
         t += weeks * HOURS_PER_WEEK
         duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
     while True:
-        t = rota.next_start(t)
+        t, end = rota.span_from(t)  # (rota.next_start(t), rota.current_end of it)
         if math.isinf(t):
             return t
-        end = rota.current_end(t)
         if t + duty_h < end:
             return t + duty_h
         duty_h -= end - t
