@@ -13,7 +13,8 @@ only the *world* it runs in differs, and the world answers what the pathway asks
 * the person (``w.people``, columns indexed by ``i``): facts (age, offence, record...),
   pre-drawn answers to the pathway's questions (consents? accepts the caution?) and
   durations; the simulation draws them up front, a case file states them;
-* the record it writes (``w.records``, :class:`dipsim.pathway_record.PersonRecord`), the
+* the record it writes (``w.records``, :class:`dipsim.pathway_record.PersonRecord`; the simulation
+  writes the same columns through memoryviews, :class:`dipsim.pathway_record.RecordViews`), the
   area's parameters (``w.settings``, :class:`PathwaySettings`), and processes that run
   beside the pathway (``w.follow_up_assessment``, ``w.voluntary_engagement``).
 
@@ -72,7 +73,7 @@ class World(Protocol):
     explaining: bool                  # keep every decision as a cited step?
     env: Any                          # the clock: .now (hours) and .timeout(hours)
     people: Any                       # per-person columns: facts, answers, durations (index by i)
-    records: PersonRecord             # the record the pathway writes
+    records: PersonRecord             # the record the pathway writes (or its RecordViews)
     settings: PathwaySettings
     never: Any                        # an event that never happens (the run ends first)
 
