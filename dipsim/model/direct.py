@@ -86,6 +86,17 @@ class Clock(simpy.Environment):
     now = property(attrgetter("_now"), doc="The current time (SimPy's ``now``, read in C: the pathway and the world "
                                            "read it at nearly every step)")
 
+    # SimPy binds its event classes to an environment once (env.event, env.process: BoundClass.bind_early), but
+    # only those in the environment's own class, so on a subclass each env.event() went through a Python
+    # __get__ building a bound class first. Plain methods here (an instance attribute would cost every _now).
+    def event(self) -> Event:
+        """``env.event()``: a new event (simpy.Event)."""
+        return Event(self)
+
+    def process(self, generator) -> Process:
+        """``env.process(generator)``: a new process (simpy.Process)."""
+        return Process(self, generator)
+
     def timeout(self, delay, value=None):
         if not self.direct:  # simpy.Timeout, its __init__ inlined (the same event, scheduled the same way)
             if delay < 0:
