@@ -144,12 +144,12 @@ class Workload:
         env, rota = self.env, pool.rota
         t = 0.0
         while True:
-            start = rota.next_start(t)
+            start, end = rota.span_from(t)  # (rota.next_start(t), rota.current_end of it)
             if math.isinf(start):
                 return
             yield env.timeout(max(0.0, start - env.now))
             # the rota's own times, not env.now: now + (start - now) may round to just off duty
-            length = rota.current_end(start) - start
+            length = end - start
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
             t = start + length
@@ -169,7 +169,7 @@ class _Arrivals:
     the rota, so that looking ahead leaves the workers' lookups alone), and is posted to the pool's queue
     (as :meth:`Workload.post`)."""
 
-    __slots__ = ("workload", "name", "act", "pool", "rota", "draws", "gaps", "lengths", "k", "t", "hours",
+    __slots__ = ("workload", "name", "act", "pool", "rota", "draws", "gaps", "lengths", "k", "t", "end", "hours",
                  "ledger")
 
     def __init__(self, workload: Workload, name: str, pool: WorkerPool, draws):
@@ -180,6 +180,7 @@ class _Arrivals:
         self.lengths: list = []
         self.k = 0
         self.t = 0.0
+        self.end = -math.inf  # the end of the duty span the last arrival fell in
         self.hours = 0.0
         self.ledger: list | None = None  # its [jobs, hours] in the workload's ledger, from its first job
 
@@ -187,7 +188,8 @@ class _Arrivals:
         if self.k == len(self.gaps):
             self.gaps, self.lengths = next(self.draws)
             self.k = 0
-        t = self.t = after_duty_hours(self.rota, self.t, self.gaps[self.k])
+        t, self.end = duty_span_after(self.rota, self.t, self.gaps[self.k], self.end)
+        self.t = t
         if math.isinf(t):  # never: the stream has ended
             return
         self.hours = self.lengths[self.k]
@@ -227,25 +229,34 @@ class _Arrivals:
 
 def after_duty_hours(rota, t: float, duty_h: float) -> float:
     """The time at which ``duty_h`` hours on duty have passed since ``t``."""
+    return duty_span_after(rota, t, duty_h)[0]
+
+
+def duty_span_after(rota, t: float, duty_h: float, end: float = -math.inf) -> tuple[float, float]:
+    """:func:`after_duty_hours` and the end of the duty span that time falls in. ``end``, if given, is
+    the end of the duty span ``t`` falls in (the previous answer's): the rota need not be asked again."""
     if rota.always:
-        return t + duty_h
+        return t + duty_h, math.inf
     if rota.never:
-        return math.inf
-    found = rota._last[1]  # noqa: SLF001 - the duty span the rota found last (Rota._find)
-    if found is not None and found[0] <= t < found[1] and duty_h < rota.weekly_hours and t + duty_h < found[1]:
-        return t + duty_h  # still in that span: what the loop below gives, without its lookups
-    if not duty_h / rota.weekly_hours <= MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
-        return math.inf
-    weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
-    if weeks >= 1:
-        t += weeks * HOURS_PER_WEEK
-        duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
+        return math.inf, math.inf
+    if t < end and duty_h < rota.weekly_hours:  # the loop's first step below, its span known
+        if t + duty_h < end:
+            return t + duty_h, end
+        duty_h -= end - t
+        t = end
+    else:
+        if not duty_h / rota.weekly_hours <= MAX_WEEKS:  # a stream of almost nothing: no arrival within any run
+            return math.inf, math.inf
+        weeks = math.floor(duty_h / rota.weekly_hours)  # the rota repeats weekly: skip whole weeks at once
+        if weeks >= 1:
+            t += weeks * HOURS_PER_WEEK
+            duty_h = max(0.0, duty_h - weeks * rota.weekly_hours)
     while True:
         t, end = rota.span_from(t)  # (rota.next_start(t), rota.current_end of it)
         if math.isinf(t):
-            return t
+            return t, t
         if t + duty_h < end:
-            return t + duty_h
+            return t + duty_h, end
         duty_h -= end - t
         t = end
 
@@ -275,4 +286,4 @@ def no_other_work() -> dict:
             "admin_share": {"custody": 0.0, "community": 0.0}, "travel_share": {"custody": 0.0, "community": 0.0}}
 
 
-__all__ = ["Workload", "after_duty_hours", "expected_other_hours", "no_other_work"]
+__all__ = ["Workload", "after_duty_hours", "duty_span_after", "expected_other_hours", "no_other_work"]
