@@ -225,11 +225,12 @@ class Worker:
     env.timeout(hours)``), without a generator resumed by a process at every step. The model's
     output is bit-identical (``benchmarks.check_identical``)."""
 
-    __slots__ = ("pool", "env", "job", "start", "shift_end")
+    __slots__ = ("pool", "env", "rota", "queue", "job", "start", "shift_end")
 
     def __init__(self, pool: WorkerPool):
         self.pool = pool
         self.env = env = pool.env
+        self.rota, self.queue = pool.rota, pool._queue  # noqa: SLF001 - read at every step
         self.job: Job | None = None
         self.start = self.shift_end = 0.0
         first = Event(env)  # as a process's start: urgent, at time 0
@@ -240,9 +241,8 @@ class Worker:
     def look(self, _event=None) -> None:
         """On duty and a job waits: start it; on duty and none: wait to be woken; off duty: wait for the shift."""
         env = self.env
-        pool = self.pool
-        rota = pool.rota
-        queue = pool._queue  # noqa: SLF001 - the pool's own queue
+        rota = self.rota
+        queue = self.queue
         now = env._now  # noqa: SLF001
         found = rota._last[1]  # noqa: SLF001 - the duty span the rota found last (Rota._find)
         if found is not None and found[0] <= now < found[1]:  # on duty, in that span: no lookup needed
@@ -255,6 +255,7 @@ class Worker:
         while queue and queue[0][2].expired:
             heapq.heappop(queue)
         if not queue:
+            pool = self.pool
             pool._idle.append(self)  # noqa: SLF001 - until a job comes in (WorkerPool._push)
             if pool.fill:
                 pool._since[self] = now  # noqa: SLF001
