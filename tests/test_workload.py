@@ -307,3 +307,45 @@ def test_a_stream_of_almost_nothing_never_arrives():
     assert after_duty_hours(weekdays, 3.0, 1e308) == math.inf
     assert after_duty_hours(weekdays, 0.0, 2.0) == 11.0  # Monday 09:00 + 2 h on duty
     assert after_duty_hours(weekdays, 16.0, 10.0) == 48.0 + 10.0  # 1 h Monday, 8 h Tuesday, 1 h Wednesday from 09:00
+
+
+def _arrival_then_request(request_at_same_moment: bool):
+    """One always-on worker, idle; a job of other work (self-referrals, 1 h) arrives at 2:00; with
+    ``request_at_same_moment``, a custody assessment (priority 0, 0.5 h) is asked for at 2:00 too, by an
+    event scheduled after the arrival's. Returns the pool's booked hours by activity at 3:12, and the
+    assessment's start."""
+    import simpy
+
+    from dipsim.model.workload import _Arrivals
+
+    env = simpy.Environment()
+    pool = WorkerPool(env, "community", 1, Rota([(tuple(range(7)), 0.0, 24.0)]), 10)
+
+    class Stub:  # what an arrival stream reads of the workload
+        stopped = False
+        ledger: dict = {}
+
+    Stub.env = env
+    draws = iter([([2.0, 1e9], [1.0, 1.0])])  # 2 h of duty, then none for ever
+    _Arrivals(Stub(), "self_referrals", pool, draws).next()
+    started = []
+
+    def assessment():
+        yield env.timeout(2.0)
+        started.append((yield pool.request(0.5, "initial_assessment", 0)))
+
+    if request_at_same_moment:
+        env.process(assessment())
+    env.run(until=3.2)
+    return {a: pool.busy[ACTIVITY_INDEX[a]].sum() for a in ("self_referrals", "initial_assessment")}, started
+
+
+def test_an_arriving_job_wakes_its_worker_as_a_wake_event_would():
+    """The other work's arrival wakes an idle worker in its own callback only when nothing else is due at
+    that moment; otherwise through a wake event, after what is due: so a more urgent job asked for at the
+    same moment is still taken first (the worker chooses when he looks, most urgent first)."""
+    alone, _ = _arrival_then_request(False)
+    assert alone == {"self_referrals": 1.0, "initial_assessment": 0.0}       # 2:00-3:00, booked at 3:00
+    both, started = _arrival_then_request(True)
+    assert started == [2.0]                                                  # the assessment first, at 2:00
+    assert both == {"self_referrals": 0.0, "initial_assessment": 0.5}        # the other job 2:30-3:30
