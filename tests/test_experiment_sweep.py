@@ -185,3 +185,19 @@ def test_plots_draw(default_scenario):
     assert plots.paired_differences(c.differences, ["busy_community_all_h", "cautions"]) is not None
     w = warmup(default_scenario, 2, days=40, **SERIAL)
     assert plots.warmup(w) is not None and plots.mser(w.mser) is not None
+
+
+def test_cells_with_equal_scenarios_share_their_runs(default_scenario):
+    """Two variants that set a key to the value it already has give equal scenarios: their runs are the
+    same runs, made once, and each cell gets the numbers a run of its own would."""
+    workers = default_scenario.cjit.community.workers
+    variants = {"as is": {}, "restated": {"cjit.community.workers": workers}, "one more": {
+        "cjit.community.workers": workers + 1}}
+    res = sweep(default_scenario, None, 3, variants=variants, days=DAYS, **SERIAL)
+    assert res.runs == 6 and res.identical_runs == 3
+    r = res.results.set_index(["variant", "replication"])
+    kpis = [c for c in r.columns if c != "seed" and pd.api.types.is_numeric_dtype(r[c])]
+    pd.testing.assert_frame_equal(r.loc["as is", kpis], r.loc["restated", kpis], check_exact=True)
+    alone = run(default_scenario, replication=2, days=DAYS, people_table=False).kpis
+    assert r.loc[("restated", 2), "arrests"] == alone["arrests"]
+    assert r.loc[("restated", 2), "cjit_hours"] == alone["cjit_hours"]

@@ -74,3 +74,33 @@ def test_bad_input_is_one_line(args, needle):
     r = subprocess.run([sys.executable, "-m", "dipsim", "national", *args, "-n", "2", "--days", "2",
                         "--areas", "1", *args], capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and needle in r.stderr, r.stderr
+
+
+def test_levels_with_the_same_workers_are_run_once_and_reported_alike():
+    """In a small area several levels round to the same workers (at least one each): those cells' runs
+    are the same runs to the last bit, so each is made once and given to every level that asked."""
+    from dipsim.experiment.national import DEFAULT_LEVELS, area_scenario, national_sweep
+    from dipsim.results import run
+
+    chosen = pick_areas(national_areas(), 6)
+    distinct = len({(a.name, workers_at(base_scenario(a.base), a.scale, lv)) for a in chosen for lv in DEFAULT_LEVELS})
+    assert distinct < len(chosen) * len(DEFAULT_LEVELS)  # the case this is about: levels that collapse
+    res = national_sweep(n=2, days=10, areas=6, backend="serial", progress=False)
+    assert len(res.results) == len(chosen) * len(DEFAULT_LEVELS) * 2
+    assert res.runs == distinct * 2 and res.identical_runs == len(res.results) - res.runs
+    r = res.results
+    kpis = [c for c in r.columns if c not in ("level", "area", "kind", "base_scenario", "arrests_scale",
+                                              "custody_workers", "community_workers", "seed", "replication")]
+    collapsed = 0
+    for _, group in r.groupby(["area", "custody_workers", "community_workers"]):
+        rows = [g[kpis].reset_index(drop=True) for _, g in group.groupby("level")]
+        for other in rows[1:]:  # every level with these workers: the same replications, the same numbers
+            pd.testing.assert_frame_equal(rows[0], other, check_exact=True)
+            collapsed += 1
+    assert collapsed == len(chosen) * len(DEFAULT_LEVELS) - distinct
+    # the numbers are those of the level's own scenario run on its own
+    small = min(chosen, key=lambda a: a.scale)
+    one = run(area_scenario(small, DEFAULT_LEVELS[-1])[0], seed=2008, replication=1, days=10, people_table=False)
+    row = r[(r["area"] == small.name) & (r["level"] == DEFAULT_LEVELS[-1]) & (r["replication"] == 1)].iloc[0]
+    for k in ("arrests", "cjit_hours", "utilisation_custody"):
+        assert row[k] == one.kpis[k] or (np.isnan(row[k]) and np.isnan(one.kpis[k]))

@@ -171,9 +171,10 @@ class NationalResult:
     areas: pd.DataFrame        # one row per area: the level it needs and its CJIT hours a year there
     national: pd.DataFrame     # one row per kind of area and one for England and Wales: the areas' needs added up
     provenance: dict
-    runs: int = 0
-    reused_runs: int = 0
+    runs: int = 0              # runs made (each distinct run once)
+    reused_runs: int = 0       # loaded from the cells an earlier call saved (resume)
     targets: list[Target] = field(default_factory=list)
+    identical_runs: int = 0    # levels at which an area has the same workers as at a lower one: their runs were made once
 
 
 def national_sweep(levels: Sequence[float] = DEFAULT_LEVELS, n: int = 20, *, days: int = 365, seed: int = 2008,
@@ -233,7 +234,8 @@ def national_sweep(levels: Sequence[float] = DEFAULT_LEVELS, n: int = 20, *, day
                                bases={k: scenario_hash(base_scenario(v)) for k, v in BASES.items()})
         for key in ("scenario_name", "scenario_hash"):
             prov.pop(key)
-        res = NationalResult(results, lv, ar, nat, prov, stats["runs"], stats["reused_runs"], tg)
+        res = NationalResult(results, lv, ar, nat, prov, stats["runs"], stats["reused_runs"], tg,
+                             stats["identical_runs"])
         if od is not None:
             with od.staging() as tmp:
                 atomic_table(results, tmp / f"results.{fmt}")

@@ -116,9 +116,24 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
             have[cell.index] = done
             todo = [r for r in reps if r not in set(done["replication"].tolist())]
         jobs += [Job(cell.scenario, seed, r, days, cell.index) for r in todo]
+    # Cells whose scenarios are the same (a sweep's points that give equal settings; the national
+    # sweep's levels that round to the same workers in a small area) make the same runs to the last
+    # bit: each distinct run is made once, and its KPIs go to every cell that asked for it.
+    same: dict[str, int] = {}
+    first = {c.index: same.setdefault(scenario_hash(c.scenario), c.index) for c in cells}
+    runs: list[Job] = []
+    takers: list[list[Job]] = []
+    made: dict[tuple[int, int], int] = {}
+    for job in jobs:
+        k = made.setdefault((first[job.cell], job.replication), len(runs))
+        if k == len(runs):
+            runs.append(job)
+            takers.append([])
+        takers[k].append(job)
     if stats is not None:
-        stats["runs"] = len(jobs)
+        stats["runs"] = len(runs)
         stats["reused_runs"] = len(cells) * len(reps) - len(jobs)
+        stats["identical_runs"] = len(jobs) - len(runs)
     pending = {c.index: 0 for c in cells}
     for j in jobs:
         pending[j.cell] += 1
@@ -137,16 +152,16 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
         frames[ci] = df
 
     def on_result(i: int, value: dict) -> None:
-        job = jobs[i]
-        rows[job.cell].append((job.replication, value))
-        pending[job.cell] -= 1
-        if pending[job.cell] == 0:
-            finish(job.cell)
+        for job in takers[i]:
+            rows[job.cell].append((job.replication, value))
+            pending[job.cell] -= 1
+            if pending[job.cell] == 0:
+                finish(job.cell)
 
     for c in cells:
         if pending[c.index] == 0:
             finish(c.index)
-    execute(jobs, collector, backend, scheduler=scheduler, workers=workers, batch_size=batch_size,
+    execute(runs, collector, backend, scheduler=scheduler, workers=workers, batch_size=batch_size,
             progress=progress, desc=desc, on_result=on_result)
     out = []
     for cell, df in zip(cells, frames):
@@ -180,6 +195,7 @@ class SweepResult:
     scenarios: list[Scenario] = field(default_factory=list, repr=False)
     runs: int = 0                # runs made now (the rest were loaded from saved cells)
     reused_runs: int = 0
+    identical_runs: int = 0      # cells' runs that were the same as another cell's (equal scenarios): made once
 
 
 def resolve_run(scenario: Scenario, n: int, seed: int | None, days: int | None) -> tuple[int, int]:
@@ -259,7 +275,7 @@ def _sweep(scenario, params, variants, cells, n, seed, days, collector, fmt, od,
                            params=params, variants={k: dict(v) for k, v in (variants or {}).items()},
                            cells=len(cells), **(extra_provenance or {}))
     result = SweepResult(results, summary, cells_df, prov, label_cols, [c.scenario for c in cells],
-                         stats["runs"], stats["reused_runs"])
+                         stats["runs"], stats["reused_runs"], stats["identical_runs"])
     if od is not None:
         with od.staging() as tmp:
             write_sweep(result, tmp, fmt, scenario)
