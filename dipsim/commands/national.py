@@ -80,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
     n_areas, n_levels = len(res.areas), len(res.provenance["levels"])
     where = args.backend + (f" ({args.scheduler})" if args.scheduler else "")
     print(f"{n_areas} areas x {n_levels} staffing levels x {args.n} replications of {args.days} days: "
-          f"{res.runs:,} runs on {where} in {wall / 60:.1f} min"
+          f"{res.runs + res.identical_runs:,} runs on {where} in {wall / 60:.1f} min"
           + (f" ({res.reused_runs:,} reused from {args.out})" if res.reused_runs else ""))
     if res.identical_runs:
-        print(f"({res.identical_runs:,} more were the same runs as at a lower level - a small area's workers round "
-              "to the same numbers - and were made once)")
+        print(f"({res.identical_runs:,} of them were the same runs as at another level - a small area's workers "
+              f"round to the same numbers - so {res.runs:,} were simulated)")
     print("An area needs the smallest level at which, in the mean (95% one-sided bound), "
           + " and ".join(str(t) for t in targets) + ".\n")
     nat = res.national.copy()
