@@ -78,8 +78,8 @@ class WorkerPool:
         self.overtime = np.zeros(n_days + 1)
         self.fill: list[list] = []  # [activity index, hours owed]: done whenever no job waits (admin, travel)
         self._since: dict[Worker, float] = {}  # idle workers whose idle time goes to the work owed: idle since
-        for _ in range(self.workers):
-            self._worker()
+        for _ in range(self.workers):  # each takes his first look at the rota and the queue at time 0
+            Worker(self)
 
     def on_duty(self, t: float) -> bool:
         return self.unlimited or (self.workers > 0 and self.rota.on_duty(t))
@@ -202,10 +202,6 @@ class WorkerPool:
         """Hours booked by activity (rows, :data:`ACTIVITIES`) and day (columns). Booked into an array of
         doubles as the run goes (the same float additions, half the cost of a numpy element's)."""
         return np.frombuffer(self._busy, dtype=float).reshape(len(ACTIVITIES), self._days).copy()
-
-    def _worker(self) -> None:
-        """Start one worker (:class:`Worker`): his first look at the rota and the queue is at time 0."""
-        Worker(self)
 
     def duty_hours(self, t0: float, t1: float) -> float:
         if self.unlimited:
