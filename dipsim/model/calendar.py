@@ -47,7 +47,7 @@ class Rota:
         self.always = len(self.intervals) == 1 and self.intervals[0][1] - self.intervals[0][0] >= HOURS_PER_WEEK
         self.never = not self.intervals
         self._starts = [s for s, _ in self.intervals]
-        self._span = (min(self._starts, default=0.0), max((e for _, e in self.intervals), default=0.0))
+        self._bounds = (min(self._starts, default=0.0), max((e for _, e in self.intervals), default=0.0))
         self.weekly_hours = sum(e - s for s, e in self.intervals)
         self._last: tuple[float, tuple[float, float, float] | None] = (math.nan, None)
         self._next: dict[float, float] = {}  # next_start's answers by t
@@ -144,7 +144,7 @@ class Rota:
         total = 0.0
         first_week = int(t0 // HOURS_PER_WEEK) - 1
         last_week = int(t1 // HOURS_PER_WEEK) + 1
-        first_start, last_end = self._span
+        first_start, last_end = self._bounds
         for wk in range(first_week, last_week + 1):
             base = wk * HOURS_PER_WEEK
             if base + last_end <= t0:  # this week's spans all end by t0: none adds anything

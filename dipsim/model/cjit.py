@@ -22,6 +22,7 @@ _new = object.__new__
 
 from ..time import HOURS_PER_DAY
 from .calendar import Rota
+from .direct import timeout_calling
 
 PATHWAY_ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
                       "single_session", "assessment_education", "triage", "education", "group_education", "review",
@@ -96,11 +97,8 @@ class WorkerPool:
             done.succeed(None)
             return done
         job = self._push(priority, hours, act, done, release)
-        if deadline < math.inf:  # a timeout to the deadline (as env.timeout), then the job expires if not started
-            delay = deadline - env._now  # noqa: SLF001
-            t = _new(Timeout)
-            t.env, t.callbacks, t._delay, t._ok, t._value = env, [job.expire], delay, True, None  # noqa: SLF001
-            heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), t))  # noqa: SLF001
+        if deadline < math.inf:  # at the deadline the job expires if not started
+            timeout_calling(env, deadline - env._now, job.expire)  # noqa: SLF001
         return done
 
     def post(self, hours: float, activity: str, priority: int = 1) -> bool:
@@ -161,11 +159,12 @@ class WorkerPool:
             if owed[1] <= 1e-12:
                 fill.pop(0)
 
-    def _push(self, priority, hours, act, done, release) -> Job:
+    def _push(self, priority, hours, act, done, release, wake: bool = True) -> Job:
+        """Queue a job; an idle worker, if any, is woken for it (``wake``; else the caller does it)."""
         self._seq += 1
         job = Job(priority, self._seq, hours, act, done, release=release)
         heapq.heappush(self._queue, (priority, self._seq, job))
-        if self._idle:
+        if wake and self._idle:
             self._wake(self._idle.pop())
         return job
 
@@ -182,8 +181,7 @@ class WorkerPool:
         of its own, on a staffed pool with workers: the idle worker it would wake is returned, not woken,
         for the caller to wake at once (:meth:`Worker.woken`) if nothing else is due at this moment
         (:meth:`nothing_else_now`, asked *before* the caller schedules anything), else with :meth:`_wake`."""
-        self._seq += 1
-        heapq.heappush(self._queue, (priority, self._seq, Job(priority, self._seq, hours, act, None)))
+        self._push(priority, hours, act, None, None, wake=False)
         return self._idle.pop() if self._idle else None
 
     def nothing_else_now(self) -> bool:
@@ -246,7 +244,7 @@ class Worker:
         elif rota.on_duty(now):
             shift_end = rota.current_end(now)
         else:
-            self._wait(rota.next_start(now) - now, self.look)
+            timeout_calling(env, rota.next_start(now) - now, self.look)
             return
         while queue and queue[0][2].expired:
             heapq.heappop(queue)
@@ -266,19 +264,10 @@ class Worker:
                 self.finished(release)
             else:
                 release.callbacks.append(self.finished)
-        else:  # self._wait(job.hours, self.finished), inlined: a worker starts a job at nearly every event
+        else:  # timeout_calling(env, job.hours, self.finished), inlined: a worker starts a job at nearly every event
             t = _new(Timeout)
             t.env, t.callbacks, t._delay, t._ok, t._value = env, [self.finished], job.hours, True, None  # noqa: SLF001
             heapq.heappush(env._queue, (now + job.hours, NORMAL, next(env._eid), t))  # noqa: SLF001
-
-    def _wait(self, delay: float, then) -> None:
-        """A timeout of ``delay`` hours whose callback is ``then`` (as ``env.timeout``: at now + delay)."""
-        env = self.env
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
-        t = _new(Timeout)
-        t.env, t.callbacks, t._delay, t._ok, t._value = env, [then], delay, True, None  # noqa: SLF001
-        heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), t))  # noqa: SLF001 - as env.schedule
 
     def woken(self, _event=None) -> None:
         """A job has come in: his idle time goes to the work owed, then he looks at the queue."""

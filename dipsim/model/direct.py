@@ -50,6 +50,18 @@ BEYOND = object()
 the run would have stopped it."""
 
 
+def timeout_calling(env: simpy.Environment, delay: float, callback) -> Timeout:
+    """``env.timeout(delay).callbacks.append(callback)`` in one step (the same event, scheduled the same
+    way: at now + delay, after what is already due then): for the model's own callbacks, which make one
+    at nearly every event."""
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    event = _new_timeout(Timeout)
+    event.env, event.callbacks, event._value, event._delay, event._ok = env, [callback], None, delay, True
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))  # noqa: SLF001 - as env.schedule
+    return event
+
+
 class At(Event):
     """An event at an absolute time (a timeout whose end is given, not its length: the
     person's own time, to the last bit)."""

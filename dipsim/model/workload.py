@@ -31,18 +31,15 @@ Nothing here keeps a run alive: the run ends when every pathway has, as before.
 from __future__ import annotations
 
 import copy
-import heapq
 import math
 
 import simpy
-from simpy.events import NORMAL, Timeout
 
 from ..random import Streams
 from ..scenario.schema import OTHER_WORK_POOL, Scenario
 from ..time import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK
 from .cjit import ACTIVITY_INDEX, WorkerPool
-
-_new = object.__new__
+from .direct import timeout_calling
 
 BOOKED, CASELOAD = 1, 2
 """Queue priorities: booked work (as a DIP Condition session), caseload contacts (as follow-up
@@ -194,14 +191,8 @@ class _Arrivals:
             return
         self.hours = self.lengths[self.k]
         self.k += 1
-        env = self.workload.env  # env.timeout(t - now) with this callback, inlined: one per job of other work
-        delay = t - env._now  # noqa: SLF001
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
-        timeout = _new(Timeout)
-        timeout.env, timeout.callbacks, timeout._delay, timeout._ok, timeout._value = (  # noqa: SLF001
-            env, [self.arrive], delay, True, None)
-        heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))  # noqa: SLF001
+        env = self.workload.env
+        timeout_calling(env, t - env._now, self.arrive)  # noqa: SLF001
 
     def arrive(self, _event) -> None:
         """Post the job and count it; schedule the next; wake an idle worker for it in this callback (one
