@@ -104,3 +104,19 @@ def test_progress_bar_only_on_a_terminal_or_when_asked(default_scenario, capsys)
     assert "2/2" in capsys.readouterr().err
     execute(jobs, KpiCollector(), "serial", progress=None)
     assert capsys.readouterr().err == ""
+
+
+def test_a_local_dask_worker_drops_only_the_heartbeat_error_of_a_closing_cluster():
+    """The worker's heartbeat failure logged while dipsim's LocalCluster closes (Ctrl-C) is dropped, so that
+    stderr keeps its one line; any other worker message still shows."""
+    import logging
+
+    from dipsim.experiment.dask_cluster import _HeartbeatAtShutdown
+
+    def record(msg):
+        return logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, msg, None, None)
+
+    f = _HeartbeatAtShutdown()
+    assert not f.filter(record("Failed to communicate with scheduler during heartbeat."))
+    assert f.filter(record("Compute Failed"))
+    assert f.filter(record("Worker stream died during communication"))
