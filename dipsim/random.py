@@ -40,6 +40,7 @@ class Streams:
         self.seed = int(seed)
         self.replication = int(replication)
         self._cache: dict[str, np.random.Generator] = {}
+        self._carried: dict[str, dict] = {}
 
     def blocks(self, name: str, size: int = BLOCK_DRAWS) -> "Blocks":
         """Activity ``name``'s stream cut into blocks of ``size`` draws (:class:`Blocks`), one per
@@ -54,8 +55,22 @@ class Streams:
                 entropy=self.seed, spawn_key=(self.replication, stream_key(name))
             )
             gen = np.random.Generator(np.random.PCG64(seq))
+            if name in self._carried:
+                gen.bit_generator.state = self._carried[name]
             self._cache[name] = gen
         return gen
+
+    def positions(self) -> dict[str, dict]:
+        """Where each stream used so far stands (its generator's state), for :meth:`carry_on`."""
+        return {name: gen.bit_generator.state for name, gen in self._cache.items()}
+
+    def carry_on(self, positions: dict[str, dict]) -> None:
+        """Each stream in ``positions`` starts where another replication's ``Streams`` (the same seed and
+        replication) left it (:meth:`positions`), as if this one had made the same draws: for runs that
+        share draws made once (:mod:`dipsim.model.shared`). Streams already used here are not moved."""
+        if any(name in self._cache for name in positions):
+            raise ValueError("carry_on: a stream to carry on was already used here")
+        self._carried.update(positions)
 
 
 class Blocks:

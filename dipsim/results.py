@@ -9,6 +9,8 @@ KPI names are stable (they are columns of replication tables); waits are in hour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -17,9 +19,10 @@ from .model import Model, RunOutput
 from .model.calendar import Rota
 from .model.cjit import ACTIVITIES, OTHER_ACTIVITIES, PATHWAY_ACTIVITIES
 from .model.core import POOLS
+from .model.shared import SharedRun
 from .kpis_from_records import PeopleArrays, people_kpis
 from .random import Streams
-from .scenario import Scenario, scenario_hash
+from .scenario import Scenario, scenario_hash, staffing_free_hash
 from .time import HOURS_PER_DAY
 
 
@@ -62,15 +65,15 @@ class RunResult:
 
 
 def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days: int | None = None, *,
-        people_table: bool = True) -> RunResult:
+        people_table: bool = True, shared: SharedRun | None = None) -> RunResult:
     """Simulate ``days`` of arrests (default: the scenario's) and every pathway to its end.
 
     ``people_table=False``: the KPIs are computed straight from the record arrays and the
     people table is built only if ``result.people`` is read (the experiments' workers run so:
-    the numbers are identical)."""
+    the numbers are identical). ``shared``: see :func:`run_levels`."""
     seed = scenario.seed if seed is None else int(seed)
     days = scenario.days if days is None else int(days)
-    out = Model(scenario, Streams(seed, replication), days).run()
+    out = Model(scenario, Streams(seed, replication), days, shared=shared).run()
     util = utilisation(out.busy, out.overtime, scenario, 0, days)
     prov = {"seed": seed, "replication": replication, "days": days, "dipsim_version": __version__,
             "scenario_name": scenario.name, "scenario_hash": scenario_hash(scenario), "end_h": out.end_h}
@@ -80,6 +83,28 @@ def run(scenario: Scenario, seed: int | None = None, replication: int = 0, days:
     arrays = PeopleArrays.from_records(out.records)
     return RunResult(None, compute_kpis(arrays, util, days, out), util, out.busy, out.overtime, prov,
                      records=out.records, arrays=arrays)
+
+
+def run_levels(scenarios: Sequence[Scenario], seed: int | None = None, replication: int = 0,
+               days: int | None = None, *, people_table: bool = True) -> list[RunResult]:
+    """``[run(sc, seed, replication, days) for sc in scenarios]``, the same results to the last bit, made
+    faster where scenarios differ only in their numbers of workers (an area at several staffing
+    levels): those runs share the cohort, the walks that need no worker and the other work's arrivals
+    (:mod:`dipsim.model.shared`). Scenarios that differ in anything else run as they would alone."""
+    keys: dict[int, str] = {}
+    shared: dict[tuple[str, int, int], SharedRun] = {}
+    out = []
+    for sc in scenarios:
+        s = sc.seed if seed is None else int(seed)
+        d = sc.days if days is None else int(days)
+        key = keys.get(id(sc))
+        if key is None:
+            key = keys[id(sc)] = staffing_free_hash(sc)
+        group = shared.get((key, s, d))
+        if group is None:
+            group = shared[(key, s, d)] = SharedRun(sc, s, replication, d)
+        out.append(run(sc, s, replication, d, people_table=people_table, shared=group))
+    return out
 
 
 FTE_HOURS = 37.5

@@ -32,7 +32,7 @@ from dipsim.model.calendar import Rota
 from dipsim.model.core import DRAIN_DAYS, Model
 from dipsim.model.records import TERMINAL_STATES
 from dipsim.random import Streams
-from dipsim.results import run
+from dipsim.results import run, run_levels
 from dipsim.rules.menu import SESSION_PLANS, has_follow_up
 from dipsim.rules.offences import LOCAL_PROSECUTION_POLICY, OFFENCES
 from dipsim.scenario import from_dict, to_dict
@@ -637,6 +637,42 @@ def test_the_direct_driver_changes_nothing(raw, days):
         assert np.array_equal(a.busy[pool], b.busy[pool]) and np.array_equal(a.overtime[pool], b.overtime[pool])
     if a.records.n:
         event("some walked directly" if direct.driver.direct_walks else "none walked directly")
+
+
+WORKERS = st.one_of(st.integers(0, 6), st.just("unlimited"))
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(raw=SCENARIOS, days=RUN_DAYS, staffing=st.lists(st.tuples(WORKERS, WORKERS, st.integers(0, 3)), min_size=1,
+                                                       max_size=3))
+def test_runs_at_other_staffing_share_their_draws_and_change_nothing(raw, days, staffing):
+    """The same area at several staffing levels made together (dipsim.results.run_levels: the cohort, the
+    walks that need no worker and the other work's arrivals shared) gives each level's people, busy hours,
+    KPIs and end exactly as a run of its own, on any valid area, at any workers (none and 'unlimited' too)."""
+    sc = from_dict(raw, "<hypothesis>")
+    levels = [sc]
+    for custody, community, callout in staffing:
+        level = to_dict(sc)
+        if sc.cjit.custody.workers == 0 and custody != 0:  # a rota with workers needs shifts: keep it empty then
+            custody = 0
+        if sc.cjit.community.workers == 0 and community != 0:
+            community = 0
+        level["cjit"]["custody"]["workers"], level["cjit"]["community"]["workers"] = custody, community
+        level["cjit"]["out_of_hours"]["callout_workers"] = callout
+        levels.append(from_dict(level, "<hypothesis level>"))
+    together = run_levels(levels, days=days, people_table=False)
+    for level, b in zip(levels, together):
+        a = run(level, days=days)
+        pd.testing.assert_frame_equal(a.people, b.people, check_exact=True)
+        pd.testing.assert_frame_equal(a.utilisation, b.utilisation, check_exact=True)
+        assert a.provenance == b.provenance
+        for pool in a.daily_busy:
+            assert np.array_equal(a.daily_busy[pool], b.daily_busy[pool])
+            assert np.array_equal(a.daily_overtime[pool], b.daily_overtime[pool])
+        for key in a.kpis:
+            x, y = a.kpis[key], b.kpis[key]
+            assert x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y)), key
+    event(f"{len({(x.cjit.custody.workers, x.cjit.community.workers) for x in levels})} staffings")
 
 
 @settings(max_examples=25, **SETTINGS)

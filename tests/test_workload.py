@@ -316,7 +316,7 @@ def _arrival_then_request(request_at_same_moment: bool):
     assessment's start."""
     import simpy
 
-    from dipsim.model.workload import _Arrivals
+    from dipsim.model.workload import Timeline, _Arrivals
 
     env = simpy.Environment()
     pool = WorkerPool(env, "community", 1, Rota([(tuple(range(7)), 0.0, 24.0)]), 10)
@@ -327,7 +327,7 @@ def _arrival_then_request(request_at_same_moment: bool):
 
     Stub.env = env
     draws = iter([([2.0, 1e9], [1.0, 1.0])])  # 2 h of duty, then none for ever
-    _Arrivals(Stub(), "self_referrals", pool, draws).next()
+    _Arrivals(Stub(), "self_referrals", pool, Timeline(pool.rota, draws)).next()
     started = []
 
     def assessment():

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import ParameterError
-from ..results import run
+from ..results import run, run_levels
 from ..scenario import Scenario
 
 BACKENDS = ("serial", "processes", "dask")
@@ -60,6 +60,10 @@ class Job:
     replication: int
     days: int | None = None
     cell: int = 0
+    group: int | None = None
+    """Cells whose scenarios differ only in their numbers of workers (an area at several staffing levels)
+    have one group: their runs of a replication are made together, sharing the cohort and the walks that
+    need no worker (:func:`dipsim.results.run_levels`). None: the job's cell alone."""
 
 
 Collector = Callable[[Any, Job], Any]
@@ -75,8 +79,31 @@ def run_job(job: Job, collect: Collector) -> Any:
 
 
 def run_batch(batch: Sequence[tuple[int, Job]], collect: Collector) -> list[tuple[int, Any]]:
-    """Run a batch of (index, job) in this process; return (index, collected) pairs."""
-    return [(i, run_job(job, collect)) for i, job in batch]
+    """Run a batch of (index, job) in this process; return (index, collected) pairs. The consecutive
+    jobs of one group's replication (:attr:`Job.group`) are made by :func:`dipsim.results.run_levels`
+    (the same results, sharing what their staffing does not change)."""
+    out: list[tuple[int, Any]] = []
+    k = 0
+    while k < len(batch):
+        i, job = batch[k]
+        together = 1
+        if job.group is not None:
+            while k + together < len(batch) and _same_draws(batch[k + together][1], job):
+                together += 1
+        if together == 1:
+            out.append((i, run_job(job, collect)))
+        else:
+            jobs = [j for _, j in batch[k:k + together]]
+            results = run_levels([j.scenario for j in jobs], jobs[0].seed, jobs[0].replication, jobs[0].days,
+                                 people_table=False)
+            out += [(ix, collect(result, j)) for (ix, j), result in zip(batch[k:k + together], results)]
+        k += together
+    return out
+
+
+def _same_draws(a: Job, b: Job) -> bool:
+    """One group's runs of one replication: made together."""
+    return a.group == b.group and (a.seed, a.replication, a.days) == (b.seed, b.replication, b.days)
 
 
 def cpu_count() -> int:
@@ -101,17 +128,26 @@ _NO_DASK = "dask needs the Dask extra, not installed here: pip install 'dipsim[d
 
 def make_batches(jobs: Sequence[Job], batch_size: int) -> list[list[tuple[int, Job]]]:
     """Consecutive jobs of the same cell, ``batch_size`` at a time (a batch never spans cells,
-    so a cell is finished, and can be saved, as soon as its own batches are)."""
+    so a cell is finished, and can be saved, as soon as its own batches are); or of the same group
+    of cells (:attr:`Job.group`), never splitting the group's runs of one replication (they share
+    their draws in one process), so a batch may run over ``batch_size`` by those few."""
     batches: list[list[tuple[int, Job]]] = []
     current: list[tuple[int, Job]] = []
     for i, job in enumerate(jobs):
-        if current and (len(current) >= batch_size or current[-1][1].cell != job.cell):
-            batches.append(current)
-            current = []
+        if current:
+            last = current[-1][1]
+            if _unit(last) != _unit(job) or (len(current) >= batch_size and not
+                                              (job.group is not None and _same_draws(last, job))):
+                batches.append(current)
+                current = []
         current.append((i, job))
     if current:
         batches.append(current)
     return batches
+
+
+def _unit(job: Job) -> tuple[str, int]:
+    return ("cell", job.cell) if job.group is None else ("group", job.group)
 
 
 def default_batch_size(n_jobs: int, workers: int) -> int:

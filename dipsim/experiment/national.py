@@ -221,7 +221,9 @@ def national_sweep(levels: Sequence[float] = DEFAULT_LEVELS, n: int = 20, *, day
                            backend=backend, scheduler=scheduler, workers=workers, batch_size=batch_size,
                            progress=progress, desc="national", stats=stats)
         results = pd.concat(frames, ignore_index=True, sort=False)
-        results = results.assign(**{f"{k}_a_year": results[k] * 365.0 / days for k in ("arrests", "tests", "cjit_hours")})
+        yearly = pd.DataFrame({f"{k}_a_year": results[k] * 365.0 / days for k in ("arrests", "tests", "cjit_hours")},
+                              index=results.index)
+        results = pd.concat([results, yearly], axis=1)  # (not .assign: on hundreds of cells' columns pandas warns)
         lv = level_table(results, tg)
         ar = area_table(lv, tg)
         nat = national_table(ar, results)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -28,7 +28,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import ParameterError
 from ..io import atomic_table, atomic_write_text, output_dir, write_json
-from ..scenario import Scenario, scenario_hash, to_yaml
+from ..scenario import Scenario, scenario_hash, staffing_free_hash, to_yaml
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .kpis import KpiCollector, fill_busy
 from .overrides import apply_overrides, grid
@@ -130,6 +130,7 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
             runs.append(job)
             takers.append([])
         takers[k].append(job)
+    runs, takers = _by_shared_draws(cells, runs, takers)
     if stats is not None:
         stats["runs"] = len(runs)
         stats["reused_runs"] = len(cells) * len(reps) - len(jobs)
@@ -170,6 +171,24 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
         df = df[df["replication"].isin(reps)].reset_index(drop=True)
         out.append(df)
     return out
+
+
+def _by_shared_draws(cells: Sequence[Cell], runs: list[Job],
+                     takers: list[list[Job]]) -> tuple[list[Job], list[list[Job]]]:
+    """The runs of cells whose scenarios differ only in their numbers of workers (an area at several
+    staffing levels) put together replication by replication and marked as one group (Job.group): a
+    worker makes them one after another, sharing the cohort, the walks that need no worker and the
+    other work's arrivals (dipsim.results.run_levels: the same results, for less)."""
+    group: dict[str, int] = {}
+    of = {c.index: group.setdefault(staffing_free_hash(c.scenario), c.index) for c in cells}
+    size: dict[int, int] = {}
+    for g in of.values():
+        size[g] = size.get(g, 0) + 1
+    if all(n == 1 for n in size.values()):
+        return runs, takers
+    order = sorted(range(len(runs)), key=lambda k: (of[runs[k].cell], runs[k].replication, k))
+    marked = [replace(runs[k], group=of[runs[k].cell]) if size[of[runs[k].cell]] > 1 else runs[k] for k in order]
+    return marked, [takers[k] for k in order]
 
 
 def assemble(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

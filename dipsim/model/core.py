@@ -22,6 +22,7 @@ from .cohort import draw_cohort
 from .direct import At, Clock, Driver, Resumed
 from .groups import GroupEducation
 from .records import Records
+from .shared import SharedRun, WalkLog, copy_rows
 from .workload import Workload
 from .world import SimulatedArea
 
@@ -51,17 +52,27 @@ class Model:
     ``direct=True`` (the default) walks each person on his own clock until he first needs a CJIT
     worker (the direct driver, model.direct: about 0.77x the CPU time of a SimPy process per walk).
     ``direct=False`` gives every walk its own SimPy process from the arrest: the check of the driver
-    (tests/test_direct_driver.py, and tests/test_properties.py on any valid area: bit-identical)."""
+    (tests/test_direct_driver.py, and tests/test_properties.py on any valid area: bit-identical).
+    ``shared``: a :class:`~dipsim.model.shared.SharedRun` for runs of the same area at other staffing
+    (the cohort, the walks that need no worker and the other work's arrivals done once; the same result)."""
 
     direct = True
 
-    def __init__(self, scenario: Scenario, streams: Streams, days: int, direct: bool | None = None):
+    def __init__(self, scenario: Scenario, streams: Streams, days: int, direct: bool | None = None,
+                 shared: SharedRun | None = None):
         self.days = days
         if direct is not None:
             self.direct = direct
         self.env = env = Clock()  # SimPy's, with a person's own clock for the direct driver (model.direct)
         env.limit = (days + DRAIN_DAYS) * HOURS_PER_DAY
-        cohort = draw_cohort(scenario, streams, days)
+        self.shared = shared
+        if shared is None:
+            cohort = draw_cohort(scenario, streams, days)
+        else:
+            if not self.direct:
+                raise ValueError("a SharedRun shares the direct driver's walks: direct=False cannot use one")
+            shared.check(scenario, streams, days)
+            cohort = shared.cohort_for(scenario, streams, days)
         self.records = Records(cohort)
         n_days = days + DRAIN_DAYS + 1
         cj = scenario.cjit
@@ -75,13 +86,16 @@ class Model:
         self.groups = GroupEducation(env, self.pools["community"], scenario.sessions.group,
                                      streams.get("durations.group_education"))
         self.world = SimulatedArea(env, scenario, cohort, self.records, self.pools["custody"],
-                                   self.pools["community"], self.pools["callout"], self.groups, self.spawn)
-        self.workload = self.world.workload = Workload(env, scenario, streams, cohort.n, self.pools)
+                                   self.pools["community"], self.pools["callout"], self.groups, self.spawn,
+                                   shared)
+        self.workload = self.world.workload = Workload(env, scenario, streams, cohort.n, self.pools,
+                                                       shared.arrivals if shared is not None else None)
         self.arrest_h = self.world.people.arrest_h
         self.finished = env.event()
         self.active = 0
         self.arrivals_done = False
         self.driver = Driver(env)
+        self._noted: list[list[int]] | None = None  # with a SharedRun's first run: whom it handed over, by batch
 
     def spawn(self, generator) -> None:
         """Start a person's process, counted so the run ends when every pathway has."""
@@ -110,20 +124,31 @@ class Model:
         first of them, so the walks waiting for SimPy stay few however long the run."""
         env, world, drive, exit_ = self.env, self.world, self.driver.drive, self._exit
         times = self.arrest_h
+        # With a SharedRun: its first run notes whom it hands over, batch by batch; a later run walks
+        # only them (the others' walks are the first run's: model.shared) in the same batches, at the same times.
+        log = self.shared.walks if self.shared is not None else None
+        noted: list[list[int]] | None = [] if self.shared is not None and log is None else None
+        if log is not None:
+            self.driver.end_h, self.driver.direct_walks = log.end_h, log.direct_walks
         if not self.direct:  # every walk its own SimPy process from the arrest (the check of the driver)
             for i, t in enumerate(times):
                 if t > env.now:
                     yield At(env, t)  # at his arrest time to the last bit (now + (t - now) can round off it)
                 self.spawn(pathway(world, i))
             times = ()
-        for first in range(0, len(times), ARRESTS_AT_ONCE):
+        for b, first in enumerate(range(0, len(times), ARRESTS_AT_ONCE)):
             if times[first] > env.now:
                 yield env.timeout(times[first] - env.now)
-            last = min(first + ARRESTS_AT_ONCE, len(times))
+            people = range(first, min(first + ARRESTS_AT_ONCE, len(times))) if log is None else log.handed[b]
             # He needs a CJIT worker at time ``at``: SimPy takes the walk on from there.
-            for walk, at in drive([(pathway(world, i), times[i]) for i in range(first, last)]):
+            handed = drive([(i, pathway(world, i), times[i]) for i in people])
+            if noted is not None:
+                noted.append([i for i, _, _ in handed])
+            for _, walk, at in handed:
                 self.active += 1
                 Resumed(env, walk, at).callbacks.append(exit_)
+        if noted is not None:
+            self._noted = noted
         self.arrivals_done = True
         if self.active == 0:
             self._finish()
@@ -145,6 +170,13 @@ class Model:
         finally:
             if collecting:
                 gc.enable()
+        shared = self.shared
+        if shared is not None:
+            if shared.walks is None and self._noted is not None:  # the first run: the later ones walk only whom it
+                # handed over
+                shared.walks = WalkLog(self._noted, self.driver.end_h, self.driver.direct_walks, self.records)
+            else:  # the rest of the record is the first run's (their walks needed no worker)
+                copy_rows(self.records, shared.walks.records, shared.walks.not_walked())
         return RunOutput(self.records, {name: p.busy for name, p in self.pools.items()},
                          {name: p.overtime for name, p in self.pools.items()}, self.groups.held, env.now,
                          self.workload.ledger)

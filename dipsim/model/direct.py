@@ -164,9 +164,9 @@ class Driver:
         self.direct_walks = 0
 
     def drive(self, walks) -> list:
-        """Walk each ``(walk, t)`` from time ``t`` on the person's own clock. Returns the walks to
-        continue in SimPy, with the time each reached: ``(walk, at)`` (its SimPy process resumes it
-        then: :class:`Resumed`)."""
+        """Walk each ``(i, walk, t)`` (person ``i``'s walk) from time ``t`` on his own clock. Returns the
+        walks to continue in SimPy, with the time each reached: ``(i, walk, at)`` (its SimPy process
+        resumes it then: :class:`Resumed`)."""
         env = self.env
         queue = env._queue  # noqa: SLF001
         before = len(queue)
@@ -175,7 +175,7 @@ class Driver:
         end_h, ended = self.end_h, 0
         env.direct = True
         try:
-            for walk, t in walks:
+            for i, walk, t in walks:
                 env._now = t  # noqa: SLF001 - his own clock (see Clock)
                 for step in walk:  # next(walk), as send(None): a walk that ends stops the loop, no StopIteration raised
                     if step is not WAITED:
@@ -186,7 +186,7 @@ class Driver:
                         end_h = env._now  # noqa: SLF001
                     continue
                 if step is HANDOVER:
-                    handed.append((walk, env._now))  # noqa: SLF001
+                    handed.append((i, walk, env._now))  # noqa: SLF001
                 elif step is BEYOND:
                     end_h = max(end_h, env.limit)
                 else:

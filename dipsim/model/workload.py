@@ -55,8 +55,11 @@ class Workload:
     to a rota, ``ledger[(pool, activity)] = [jobs, hours]``."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams, n: int,
-                 pools: dict[str, WorkerPool]):
+                 pools: dict[str, WorkerPool], timelines: dict | None = None):
+        """``timelines``: the other work's arrivals by stream, shared by the runs of one area at
+        other staffing (:mod:`dipsim.model.shared`: computed once, the same for each)."""
         self.env, self.sc, self.streams, self.pools = env, scenario, streams, pools
+        self.timelines = {} if timelines is None else timelines
         cj = scenario.cjit
         self.dir_h = cj.dir_minutes.sample(streams.get("durations.dir_h"), n) / 60.0
         self.caseload = cj.caseload
@@ -66,7 +69,7 @@ class Workload:
             stream = getattr(cj.other_work, name)
             pool = pools[OTHER_WORK_POOL[name]]
             if stream.per_week > 0 and pool.staffed:
-                self._next_arrival(name, pool, self._stream(name, stream))
+                self._next_arrival(name, pool, stream)
         for name in ("custody", "community"):
             pool = pools[name]
             admin, travel = getattr(cj.admin_share, name), getattr(cj.travel_share, name)
@@ -130,10 +133,14 @@ class Workload:
         while True:
             yield arrivals.exponential(mean_gap, CHUNK).tolist(), (stream.minutes.sample(lengths, CHUNK) / 60.0).tolist()
 
-    def _next_arrival(self, name: str, pool: WorkerPool, jobs) -> None:
+    def _next_arrival(self, name: str, pool: WorkerPool, stream) -> None:
         """Schedule the stream's jobs, each as a plain timed callback when the one before has come
-        (no process, no event of its own to wait on): :class:`_Arrivals`."""
-        _Arrivals(self, name, pool, jobs).next()
+        (no process, no event of its own to wait on): :class:`_Arrivals`, on the stream's
+        :class:`Timeline` (shared with runs of the area at other staffing, if any)."""
+        timeline = self.timelines.get(name)
+        if timeline is None:
+            timeline = self.timelines[name] = Timeline(pool.rota, self._stream(name, stream))
+        _Arrivals(self, name, pool, timeline).next()
 
     def _admin_and_travel(self, pool: WorkerPool, admin: float, travel: float):
         """At the start of each duty period, each worker's share of it owed as admin, then travel: done
@@ -160,37 +167,61 @@ class Workload:
             yield env.timeout(max(0.0, t - env.now))
 
 
-class _Arrivals:
-    """One stream of the team's other work: each job arrives when the one before it has (a timeout from
-    then to its time: the draws' duty hours later, :func:`after_duty_hours`, on the stream's own copy of
-    the rota, so that looking ahead leaves the workers' lookups alone), and is posted to the pool's queue
-    (as :meth:`Workload.post`)."""
+class Timeline:
+    """One stream of the team's other work: when each job arrives and its hours (``times[k]``,
+    ``hours[k]``), computed as far as a run has asked (:meth:`extend`) - each job the draws' duty hours
+    after the one before (:func:`duty_span_after`), on the timeline's own copy of the rota (so that
+    looking ahead leaves the workers' lookups alone). It depends on the stream's draws and the rota,
+    not on the workers: runs of one area at other staffing read the same one (:mod:`dipsim.model.shared`)."""
 
-    __slots__ = ("workload", "name", "act", "pool", "rota", "draws", "gaps", "lengths", "k", "t", "end", "hours",
-                 "ledger")
+    __slots__ = ("rota", "draws", "gaps", "lengths", "k", "t", "end", "times", "hours")
 
-    def __init__(self, workload: Workload, name: str, pool: WorkerPool, draws):
-        self.workload, self.name, self.pool, self.draws = workload, name, pool, draws
-        self.act = ACTIVITY_INDEX[name]
-        self.rota = copy.copy(pool.rota)
+    def __init__(self, rota, draws):
+        self.rota, self.draws = copy.copy(rota), draws
         self.gaps: list = []
         self.lengths: list = []
         self.k = 0
         self.t = 0.0
         self.end = -math.inf  # the end of the duty span the last arrival fell in
-        self.hours = 0.0
-        self.ledger: list | None = None  # its [jobs, hours] in the workload's ledger, from its first job
+        self.times: list[float] = []
+        self.hours: list[float] = []
 
-    def next(self) -> None:
+    def extend(self) -> None:
+        """Compute the next job (an infinite time: the stream has ended; nothing after it)."""
         if self.k == len(self.gaps):
             self.gaps, self.lengths = next(self.draws)
             self.k = 0
         t, self.end = duty_span_after(self.rota, self.t, self.gaps[self.k], self.end)
         self.t = t
+        self.times.append(t)
+        self.hours.append(self.lengths[self.k])
+        self.k += 1
+
+
+class _Arrivals:
+    """One stream of the team's other work in a run: each job of its :class:`Timeline` arrives when the
+    one before it has (a timeout from then to its time), and is posted to the pool's queue (as
+    :meth:`Workload.post`)."""
+
+    __slots__ = ("workload", "name", "act", "pool", "timeline", "times", "j", "hours", "ledger")
+
+    def __init__(self, workload: Workload, name: str, pool: WorkerPool, timeline: Timeline):
+        self.workload, self.name, self.pool, self.timeline = workload, name, pool, timeline
+        self.act = ACTIVITY_INDEX[name]
+        self.times = timeline.times
+        self.j = 0  # the next job's place in the timeline
+        self.hours = 0.0
+        self.ledger: list | None = None  # its [jobs, hours] in the workload's ledger, from its first job
+
+    def next(self) -> None:
+        j = self.j
+        if j == len(self.times):
+            self.timeline.extend()
+        t = self.times[j]
         if math.isinf(t):  # never: the stream has ended
             return
-        self.hours = self.lengths[self.k]
-        self.k += 1
+        self.hours = self.timeline.hours[j]
+        self.j = j + 1
         env = self.workload.env
         timeout_calling(env, t - env._now, self.arrive)  # noqa: SLF001
 

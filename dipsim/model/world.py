@@ -84,10 +84,17 @@ class SimulatedArea:
     explaining = False
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, cohort: Cohort, records: Records,
-                 custody: WorkerPool, community: WorkerPool, callout: WorkerPool, groups: GroupEducation, spawn):
+                 custody: WorkerPool, community: WorkerPool, callout: WorkerPool, groups: GroupEducation, spawn,
+                 shared=None):
         self.env = env
         self.settings = settings_of(scenario)
-        self.people = Columns(cohort, answers(cohort, scenario))
+        if shared is None:
+            said = answers(cohort, scenario)
+        else:  # the same answers at any staffing (model.shared)
+            said = shared.answers
+            if said is None:
+                said = shared.answers = answers(cohort, scenario)
+        self.people = Columns(cohort, said)
         self.people.cps_condition = [None] * cohort.n  # the CPS sets no condition other than the menu's
         self.people.result_without_test = NOT_TESTED * cohort.n
         self.people.session_warned = _Warned(cohort.session_events, self.people.worker_warns_intoxicated,

@@ -258,6 +258,26 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+STAFFING_KEYS = ("cjit.custody.workers", "cjit.community.workers", "cjit.out_of_hours.callout_workers")
+"""The numbers of CJIT workers: what a staffing level changes (:func:`staffing_free_hash`)."""
+
+
+def staffing_free_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario with its numbers of workers (``STAFFING_KEYS``) and its name left out:
+    equal for the same area at any staffing, whose runs share their cohort and the walks that need no
+    worker (:mod:`dipsim.model.shared`)."""
+    raw = to_dict(scenario)
+    raw["name"] = None
+    for dotted in STAFFING_KEYS:
+        *path, last = dotted.split(".")
+        node = raw
+        for k in path:
+            node = node[k]
+        node[last] = None
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def replace(scenario: Scenario, overrides: dict) -> Scenario:
     """A validated copy with dotted-key overrides (``{"cjit.community.workers": 6}``)."""
     raw = to_dict(scenario)
