@@ -19,7 +19,7 @@ from ..time import EVERY_DAY, HOURS_PER_DAY
 from .calendar import Rota
 from .cjit import WorkerPool
 from .cohort import draw_cohort
-from .direct import At, Clock, Driver, Resumed
+from .direct import At, Clock, Driver, Resumed, Walk
 from .groups import GroupEducation
 from .records import Records
 from .shared import SharedRun, WalkLog, copy_rows
@@ -100,9 +100,10 @@ class Model:
     def spawn(self, generator) -> None:
         """Start a person's process, counted so the run ends when every pathway has."""
         self.active += 1
-        self.env.process(generator).callbacks.append(self._exit)
+        Walk(self.env, generator, self)
 
-    def _exit(self, _event) -> None:
+    def exit(self, _event) -> None:
+        """A walk has ended (its process's callback; or, while others go, :class:`Walk` counts it out itself)."""
         self.active -= 1
         if self.active == 0 and self.arrivals_done:
             self._finish()
@@ -122,7 +123,7 @@ class Model:
         a CJIT worker (most never do: model.direct); a walk that does is taken on by a SimPy process
         from that moment. Arrests are taken ARRESTS_AT_ONCE at a time, when the clock reaches the
         first of them, so the walks waiting for SimPy stay few however long the run."""
-        env, world, drive, exit_ = self.env, self.world, self.driver.drive, self._exit
+        env, world, drive = self.env, self.world, self.driver.drive
         times = self.arrest_h
         # With a SharedRun: its first run notes whom it hands over, batch by batch; a later run walks
         # only them (the others' walks are the first run's: model.shared) in the same batches, at the same times.
@@ -146,7 +147,7 @@ class Model:
                 noted.append([i for i, _, _ in handed])
             for _, walk, at in handed:
                 self.active += 1
-                Resumed(env, walk, at).callbacks.append(exit_)
+                Resumed(env, walk, at, self)
         if noted is not None:
             self._noted = noted
         self.arrivals_done = True

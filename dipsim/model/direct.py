@@ -75,13 +75,75 @@ class At(Event):
         heappush(env._queue, (t, NORMAL, next(env._eid), self))  # noqa: SLF001 - as Environment.schedule
 
 
-class Resumed(Process):
+class Walk(Process):
+    """A SimPy process for a walk the model counts (a person's pathway, or a follow-up beside it):
+    ``counter.active`` counts the walks going, ``counter.exit`` is called when one has ended (the
+    run ends when the last has: :class:`dipsim.model.core.Model`).
+
+    As :class:`simpy.Process`, with one saving: a walk that ends while another is still going is
+    counted out at once, without the event a process schedules for its own end (a thousand a
+    year-long run), whose one callback would only have counted it out. Only the count of walks
+    going, and when it reaches zero, could tell the difference, and neither changes: the walk that
+    ends last still ends through its event, processed where it was before (every walk that ended
+    before it had its event processed before that one)."""
+
+    def __init__(self, env: simpy.Environment, generator, counter):
+        super().__init__(env, generator)
+        self.counter = counter
+        self.callbacks.append(counter.exit)
+
+    def _resume(self, event: Event) -> None:
+        """:meth:`simpy.Process._resume`, the same steps, but for the end (see the class doc)."""
+        env = self.env
+        env._active_proc = self  # noqa: SLF001
+        generator = self._generator
+        while True:
+            try:
+                if event._ok:  # noqa: SLF001
+                    event = generator.send(event._value)  # noqa: SLF001
+                else:  # as SimPy: the process handles the failed event or fails itself
+                    event._defused = True  # noqa: SLF001
+                    exc = type(event._value)(*event._value.args)  # noqa: SLF001
+                    exc.__cause__ = event._value  # noqa: SLF001
+                    event = generator.throw(exc)
+            except StopIteration as e:
+                event = None
+                self._ok = True
+                self._value = e.args[0] if len(e.args) else None
+                counter = self.counter
+                if counter.active > 1 and len(self.callbacks) == 1:  # another walk still going: counted out now
+                    counter.active -= 1
+                    self.callbacks = None
+                else:
+                    env.schedule(self)
+                break
+            except BaseException as e:  # as SimPy: the process fails
+                event = None
+                self._ok = False
+                e.__traceback__ = e.__traceback__.tb_next
+                self._value = e
+                env.schedule(self)
+                break
+            try:
+                if event.callbacks is not None:
+                    event.callbacks.append(self._resume)
+                    break
+            except AttributeError:
+                if hasattr(event, "callbacks"):
+                    raise
+                raise RuntimeError(f'Invalid yield value "{event}"') from None
+        self._target = event
+        env._active_proc = None  # noqa: SLF001
+
+
+class Resumed(Walk):
     """A SimPy process for a walk handed over on its own clock at time ``at``: its first step is
     at ``at`` (no start event at the arrest and wait: the walk is resumed where it stopped)."""
 
-    def __init__(self, env: simpy.Environment, walk, at: float):
+    def __init__(self, env: simpy.Environment, walk, at: float, counter):
         self.env = env
-        self.callbacks = []
+        self.callbacks = [counter.exit]
+        self.counter = counter
         self._generator = walk
         self._target = At(env, at)
         self._target.callbacks.append(self._resume)

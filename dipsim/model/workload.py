@@ -156,7 +156,7 @@ class Workload:
             length = end - start
             if math.isinf(length):  # on duty round the clock: a day at a time
                 length = HOURS_PER_DAY
-            t = start + length
+            t = start + length  # the next duty period starts at or after this one's end
             pool.settle()
             if not self.stopped:
                 for activity, share in (("admin", admin), ("travel", travel)):
@@ -164,7 +164,6 @@ class Workload:
                     if hours > 0:
                         self._count(pool, hours, activity, pool.workers)
                         pool.owe(hours, activity)
-            yield env.timeout(max(0.0, t - env.now))
 
 
 class Timeline:
