@@ -103,6 +103,7 @@ def run_levels(scenarios: Sequence[Scenario], seed: int | None = None, replicati
         group = shared.get((key, s, d))
         if group is None:
             group = shared[(key, s, d)] = SharedRun(sc, s, replication, d)
+        group.knows(sc, key)
         out.append(run(sc, s, replication, d, people_table=people_table, shared=group))
     return out
 

@@ -60,3 +60,74 @@ def test_a_shared_resource_asked_for_on_a_persons_own_clock_is_an_error(monkeypa
     monkeypatch.setattr(SimulatedArea, "drug_test", drug_test)
     with pytest.raises(RuntimeError, match="own clock"):
         Model(load_scenario("urban_intensive"), Streams(1, 0), 5, direct=True).run()
+
+
+def _story(env):
+    """Events triggered for this moment, processes started, zero and later timeouts, in one mixed order:
+    the order in which their callbacks run."""
+    seen = []
+
+    def proc(name, waits):
+        seen.append(f"{name} starts at {env.now}")
+        for w in waits:
+            yield env.timeout(w)
+            seen.append(f"{name} after {w} at {env.now}")
+            done = env.event()
+            done.callbacks.append(lambda e, n=name: seen.append(f"{n}'s event at {env.now}"))
+            done.succeed()  # triggered for this moment
+            if w == 1:
+                env.process(proc(f"{name}.child", [0, 0]))  # an urgent start scheduled after it
+
+    def at(t, name):
+        e = env.timeout(t)
+        e.callbacks.append(lambda _e: seen.append(f"{name} at {env.now}"))
+
+    env.process(proc("a", [0, 1, 0, 2]))
+    env.process(proc("b", [1, 0, 1]))
+    at(1, "timer one")
+    at(0, "timer zero")
+    at(3, "timer three")
+    stop = env.timeout(10)
+    env.run_until(stop) if hasattr(env, "run_until") else env.run(until=stop)
+    return seen
+
+
+def test_events_for_this_moment_keep_simpys_order():
+    """Events triggered for the present moment with nothing else due wait in a line of their own, not the
+    heap (direct.Clock.schedule); the callbacks still run in SimPy's order, an urgent process start
+    scheduled after them going first, as (time, priority, id) orders them."""
+    import simpy
+
+    from dipsim.model.direct import Clock
+
+    clock = Clock()
+    mine, simpys = _story(clock), _story(simpy.Environment())
+    assert mine == simpys
+    assert len(mine) > 30 and any("child starts" in s for s in mine)
+
+
+def test_a_walk_ending_while_others_go_is_counted_out_without_an_event():
+    """direct.Walk: a walk that ends while another is still going is counted out at once (no event of its own);
+    the last still ends through its event, whose callback sees the count reach zero."""
+    from dipsim.model.direct import Clock, Walk
+
+    env = Clock()
+
+    class Counter:
+        active = 0
+        ends: list = []
+
+        def exit(self, _event):
+            self.active -= 1
+            self.ends.append((env.now, self.active))
+
+    counter = Counter()
+
+    def walk(t):
+        yield env.timeout(t)
+
+    for t in (1.0, 2.0, 3.0):
+        counter.active += 1
+        Walk(env, walk(t), counter)
+    env.run_until(env.timeout(5))
+    assert counter.active == 0 and counter.ends == [(3.0, 0)]  # two counted out quietly, the last by its event

@@ -29,6 +29,7 @@ from .. import __version__
 from ..errors import ParameterError
 from ..io import atomic_table, atomic_write_text, output_dir, write_json
 from ..scenario import Scenario, scenario_hash, staffing_free_hash, to_yaml
+from ..scenario.schema import OTHER_WORK_POOL
 from .backends import DEFAULT_BACKEND, Job, check_backend, execute
 from .kpis import KpiCollector, fill_busy
 from .overrides import apply_overrides, grid
@@ -186,9 +187,17 @@ def _by_shared_draws(cells: Sequence[Cell], runs: list[Job],
         size[g] = size.get(g, 0) + 1
     if all(n == 1 for n in size.values()):
         return runs, takers
-    order = sorted(range(len(runs)), key=lambda k: (of[runs[k].cell], runs[k].replication, k))
+    # The busiest areas' groups first, so that the last tasks to finish are small ones (fewer idle cores at the end).
+    load = {g: -_daily_load(cells[g].scenario) for g in size}
+    order = sorted(range(len(runs)), key=lambda k: (load[of[runs[k].cell]], of[runs[k].cell], runs[k].replication, k))
     marked = [replace(runs[k], group=of[runs[k].cell]) if size[of[runs[k].cell]] > 1 else runs[k] for k in order]
     return marked, [takers[k] for k in order]
+
+
+def _daily_load(sc: Scenario) -> float:
+    """Arrests and the team's other jobs a day: what a run's cost grows with."""
+    other = sum(getattr(sc.cjit.other_work, name).per_week for name in OTHER_WORK_POOL) / 7.0
+    return sum(sc.arrivals.arrests_per_day.values()) + other
 
 
 def assemble(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

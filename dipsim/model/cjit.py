@@ -174,7 +174,7 @@ class WorkerPool:
         env = self.env
         wake = _new(Event)
         wake.env, wake.callbacks, wake._ok, wake._value = env, [worker.woken], True, None  # noqa: SLF001
-        heapq.heappush(env._queue, (env._now, NORMAL, next(env._eid), wake))  # noqa: SLF001 - as env.schedule
+        env.schedule(wake)
 
     def post_arrival(self, hours: float, act: int, priority: int) -> "Worker | None":
         """A job nobody waits for (as :meth:`post`, ``act`` an activity's index) arriving on a timed callback
@@ -187,8 +187,9 @@ class WorkerPool:
     def nothing_else_now(self) -> bool:
         """No event is due at this moment (the next is later): a wake event triggered now would be
         the next one processed."""
-        queue = self.env._queue  # noqa: SLF001
-        return not queue or queue[0][0] > self.env._now  # noqa: SLF001
+        env = self.env
+        queue = env._queue  # noqa: SLF001
+        return (not queue or queue[0][0] > env._now) and not getattr(env, "_soon", None)  # noqa: SLF001
 
     def _book(self, act: int, start: float, hours: float) -> None:
         days = self._days

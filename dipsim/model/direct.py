@@ -33,11 +33,12 @@ error naming it rather than give wrong times.
 
 from __future__ import annotations
 
+from collections import deque
 from heapq import heappop, heappush
 from operator import attrgetter
 
 import simpy
-from simpy.events import NORMAL, Event, Process, Timeout
+from simpy.events import NORMAL, URGENT, Event, Process, Timeout
 
 _new_timeout = object.__new__
 
@@ -157,6 +158,40 @@ class Clock(simpy.Environment):
 
     direct = False
     limit = float("inf")  # the run's drain limit: a wait beyond it stops the walk (BEYOND)
+
+    def __init__(self, initial_time: float = 0):
+        super().__init__(initial_time)
+        self._soon: deque = deque()  # events triggered for this moment with nothing else due now (schedule)
+
+    def schedule(self, event: Event, priority=NORMAL, delay=0) -> None:
+        """SimPy's ``schedule``: the event goes in the queue at ``now + delay``, after what is already due then.
+        An event triggered for this very moment (``succeed()``: a job done, a worker woken) when nothing is
+        due now - it would be the next one processed - waits in a short line of its own instead of the heap
+        (no push, no pop, no id): :meth:`run_until` takes it before anything else due now, but after an
+        urgent event (a process starting) scheduled since, as SimPy would, ``(time, priority, id)``."""
+        queue = self._queue
+        if delay == 0 and priority == NORMAL and (not queue or queue[0][0] > self._now):
+            self._soon.append(event)
+        else:
+            heappush(queue, (self._now + delay, priority, next(self._eid), event))
+
+    def peek(self) -> float:
+        return self._now if self._soon else super().peek()
+
+    def step(self) -> None:
+        """SimPy's ``step``, taking the events waiting for this moment first (see :meth:`schedule`)."""
+        queue, soon = self._queue, self._soon
+        if soon and not (queue and queue[0][0] == self._now and queue[0][1] == URGENT):
+            event = soon.popleft()
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+            return
+        super().step()
     now = property(attrgetter("_now"), doc="The current time (SimPy's ``now``, read in C: the pathway and the world "
                                            "read it at nearly every step)")
 
@@ -193,12 +228,16 @@ class Clock(simpy.Environment):
         event not defused raised as SimPy raises it - until ``stop`` has been processed."""
         if stop.callbacks is None:
             return
-        queue = self._queue
+        queue, soon = self._queue, self._soon
         while True:
-            try:
-                self._now, _, _, event = heappop(queue)
-            except IndexError:
-                raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {stop}') from None
+            if soon and not (queue and queue[0][0] == self._now and queue[0][1] == URGENT):
+                event = soon.popleft()  # triggered for this moment, before what is due later (see schedule)
+            else:
+                try:
+                    self._now, _, _, event = heappop(queue)
+                except IndexError:
+                    raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {stop}') \
+                        from None
             callbacks, event.callbacks = event.callbacks, None
             for callback in callbacks:
                 callback(event)

@@ -67,7 +67,8 @@ class SharedRun:
     scenario's area at any staffing (see module doc), for ``Streams(seed, replication)`` and ``days``."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int, days: int):
-        self.key = staffing_free_hash(scenario)
+        self._known: dict[int, tuple[Scenario, str]] = {}
+        self.key = self._key_of(scenario)
         self.seed, self.replication, self.days = int(seed), int(replication), int(days)
         self.cohort: Cohort | None = None
         self.answers: dict | None = None
@@ -76,10 +77,21 @@ class SharedRun:
         self._positions: dict = {}
 
     def check(self, scenario: Scenario, streams: Streams, days: int) -> None:
-        if (staffing_free_hash(scenario), streams.seed, streams.replication, days) != \
-                (self.key, self.seed, self.replication, self.days):
+        if (streams.seed, streams.replication, days) != (self.seed, self.replication, self.days) or \
+                self._key_of(scenario) != self.key:
             raise ValueError("a SharedRun is for runs of one scenario at other staffing, with the same seed, "
                              "replication and days")
+
+    def knows(self, scenario: Scenario, key: str) -> None:
+        """``key`` is ``staffing_free_hash(scenario)``, already computed by the caller (not computed again)."""
+        self._known[id(scenario)] = (scenario, key)
+
+    def _key_of(self, scenario: Scenario) -> str:
+        """Its staffing-free hash, remembered for the scenario object (kept, so that its id stays its own)."""
+        known = self._known.get(id(scenario))
+        if known is None or known[0] is not scenario:
+            known = self._known[id(scenario)] = (scenario, staffing_free_hash(scenario))
+        return known[1]
 
     def cohort_for(self, scenario: Scenario, streams: Streams, days: int) -> Cohort:
         """The cohort: drawn from ``streams`` by the first run; for a later run (its own new ``streams``)
@@ -99,7 +111,7 @@ def copy_rows(dst, src, rows: np.ndarray) -> None:
     n = src.n
     for name, col in vars(src).items():
         if isinstance(col, np.ndarray) and col.shape == (n,):
-            getattr(dst, name)[rows] = col[rows]
+            np.copyto(getattr(dst, name), col, where=rows)
 
 
 __all__ = ["SharedRun", "WalkLog", "copy_rows"]
