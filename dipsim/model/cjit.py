@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, URGENT, Event, Timeout
+from simpy.events import NORMAL, URGENT, Event
 
 _new = object.__new__
 
 from ..time import HOURS_PER_DAY
 from .calendar import Rota
-from .direct import timeout_calling
+from .direct import Timer, timeout_calling
 
 PATHWAY_ACTIVITIES = ("initial_assessment", "voluntary_assessment", "callout_assessment", "follow_up_assessment",
                       "single_session", "assessment_education", "triage", "education", "group_education", "review",
@@ -172,8 +172,8 @@ class WorkerPool:
         """An event at this moment whose callback wakes ``worker`` (as a process waiting on an event
         that has just succeeded)."""
         env = self.env
-        wake = _new(Event)
-        wake.env, wake.callbacks, wake._ok, wake._value = env, [worker.woken], True, None  # noqa: SLF001
+        wake = _new(Timer)
+        wake.callbacks = [worker.woken]
         env.schedule(wake)
 
     def post_arrival(self, hours: float, act: int, priority: int) -> "Worker | None":
@@ -266,8 +266,8 @@ class Worker:
             else:
                 release.callbacks.append(self.finished)
         else:  # timeout_calling(env, job.hours, self.finished), inlined: a worker starts a job at nearly every event
-            t = _new(Timeout)
-            t.env, t.callbacks, t._delay, t._ok, t._value = env, [self.finished], job.hours, True, None  # noqa: SLF001
+            t = _new(Timer)
+            t.callbacks = [self.finished]
             heapq.heappush(env._queue, (now + job.hours, NORMAL, next(env._eid), t))  # noqa: SLF001
 
     def woken(self, _event=None) -> None:

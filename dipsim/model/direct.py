@@ -51,14 +51,24 @@ BEYOND = object()
 the run would have stopped it."""
 
 
-def timeout_calling(env: simpy.Environment, delay: float, callback) -> Timeout:
-    """``env.timeout(delay).callbacks.append(callback)`` in one step (the same event, scheduled the same
-    way: at now + delay, after what is already due then): for the model's own callbacks, which make one
+class Timer:
+    """A timed callback nobody waits on (a worker's job ending, a deadline, an arrival): what SimPy's loop
+    reads of an event that has succeeded - its callbacks, ``_ok`` and ``_value`` - and nothing else, so
+    one costs about two thirds of a :class:`simpy.Timeout`. Never yielded by a process."""
+
+    __slots__ = ("callbacks",)
+    _ok = True
+    _value = None
+
+
+def timeout_calling(env: simpy.Environment, delay: float, callback) -> Timer:
+    """``env.timeout(delay).callbacks.append(callback)`` in one step (scheduled the same way: at now + delay,
+    after what is already due then), as a :class:`Timer`: for the model's own callbacks, which make one
     at nearly every event."""
     if delay < 0:
         raise ValueError(f"Negative delay {delay}")
-    event = _new_timeout(Timeout)
-    event.env, event.callbacks, event._value, event._delay, event._ok = env, [callback], None, delay, True
+    event = _new_timeout(Timer)
+    event.callbacks = [callback]
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))  # noqa: SLF001 - as env.schedule
     return event
 
