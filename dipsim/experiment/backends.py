@@ -173,11 +173,12 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
             scheduler: Any = None, workers: int | None = None, batch_size: int | None = None,
             progress: bool | None = None, desc: str = "runs",
             on_result: Callable[[int, Any], None] | None = None, retries: int = 3,
-            plan: dict | None = None) -> list[Any]:
+            plan: dict | None = None, on_batch: Callable[[], None] | None = None) -> list[Any]:
     """Run every job, return the collected values in job order (whatever order they finished in).
 
     ``on_result(index, value)`` is called in this process as each result arrives (used to
-    save a sweep cell the moment its last replication is in). Batches are sized for
+    save a sweep cell the moment its last replication is in); ``on_batch()`` after each batch's
+    results (used to save the replications a cell has so far). Batches are sized for
     ``workers``, by default this machine's cores, or with Dask the cluster's threads (a
     cluster reached through ``scheduler``: its workers' threads, however many this machine
     has). ``plan``, a dict, is filled in with the workers, batch size and tasks used.
@@ -204,6 +205,8 @@ def execute(jobs: Sequence[Job], collect: Collector, backend: str = DEFAULT_BACK
                 on_result(i, value)
             k += 1
         bar.update(k)
+        if on_batch is not None:
+            on_batch()
 
     with _terminate_interrupts(backend != "serial"):
         client = cluster = None

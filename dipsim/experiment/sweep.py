@@ -141,16 +141,22 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
         pending[j.cell] += 1
     rows: dict[int, list[tuple[int, dict]]] = {c.index: [] for c in cells}
 
-    def finish(ci: int) -> None:
+    unsaved: set[int] = set()  # cells with replications in but not all: saved so far after each batch
+
+    def table(ci: int) -> pd.DataFrame | None:
         cell = cells[ci]
         new = [{**cell.label, "seed": seed, "replication": r, **k} for r, k in sorted(rows[ci], key=lambda x: x[0])]
         df = pd.DataFrame(new) if new else None
         if have[ci] is not None:
             df = have[ci] if df is None else pd.concat([have[ci], df], ignore_index=True, sort=False)
             df = df.sort_values("replication", kind="stable").reset_index(drop=True)
-        df = fill_busy(df)
-        if store is not None and new:
-            store.save(cell, df)
+        return fill_busy(df)
+
+    def finish(ci: int) -> None:
+        df = table(ci)
+        if store is not None and rows[ci]:
+            store.save(cells[ci], df)
+        unsaved.discard(ci)
         frames[ci] = df
 
     def on_result(i: int, value: dict) -> None:
@@ -159,12 +165,21 @@ def run_cells(cells: Sequence[Cell], replications: Sequence[int], *, seed: int, 
             pending[job.cell] -= 1
             if pending[job.cell] == 0:
                 finish(job.cell)
+            elif store is not None:
+                unsaved.add(job.cell)
+
+    def save_so_far() -> None:
+        """A cell whose replications come in several batches (a group's, or a long cell's) is saved with
+        those in so far: after an interruption, --resume makes only the rest."""
+        for ci in sorted(unsaved):
+            store.save(cells[ci], table(ci))
+        unsaved.clear()
 
     for c in cells:
         if pending[c.index] == 0:
             finish(c.index)
     execute(runs, collector, backend, scheduler=scheduler, workers=workers, batch_size=batch_size,
-            progress=progress, desc=desc, on_result=on_result)
+            progress=progress, desc=desc, on_result=on_result, on_batch=save_so_far if store is not None else None)
     out = []
     for cell, df in zip(cells, frames):
         if store is not None:
@@ -179,7 +194,8 @@ def _by_shared_draws(cells: Sequence[Cell], runs: list[Job],
     """The runs of cells whose scenarios differ only in their numbers of workers (an area at several
     staffing levels) put together replication by replication and marked as one group (Job.group): a
     worker makes them one after another, sharing the cohort, the walks that need no worker and the
-    other work's arrivals (dipsim.results.run_levels: the same results, for less)."""
+    other work's arrivals (dipsim.results.run_levels: the same results, for less). The busiest groups
+    come first. Cells with no other staffing of their own area keep their runs as they were."""
     group: dict[str, int] = {}
     of = {c.index: group.setdefault(staffing_free_hash(c.scenario), c.index) for c in cells}
     size: dict[int, int] = {}
