@@ -96,6 +96,7 @@ class Model:
         self.arrivals_done = False
         self.driver = Driver(env)
         self._noted: list[list[int]] | None = None  # with a SharedRun's first run: whom it handed over, by batch
+        self._replayed: WalkLog | None = None  # with a later run: the first run's walks, which it took as they were
 
     def spawn(self, generator) -> None:
         """Start a person's process, counted so the run ends when every pathway has."""
@@ -131,6 +132,7 @@ class Model:
         noted: list[list[int]] | None = [] if self.shared is not None and log is None else None
         if log is not None:
             self.driver.end_h, self.driver.direct_walks = log.end_h, log.direct_walks
+            self._replayed = log
         if not self.direct:  # every walk its own SimPy process from the arrest (the check of the driver)
             for i, t in enumerate(times):
                 if t > env.now:
@@ -172,12 +174,11 @@ class Model:
             if collecting:
                 gc.enable()
         shared = self.shared
-        if shared is not None:
-            if shared.walks is None and self._noted is not None:  # the first run: the later ones walk only whom it
-                # handed over
-                shared.walks = WalkLog(self._noted, self.driver.end_h, self.driver.direct_walks, self.records)
-            else:  # the rest of the record is the first run's (their walks needed no worker)
-                copy_rows(self.records, shared.walks.records, shared.walks.not_walked())
+        if self._replayed is not None:  # the rest of the record is the first run's (their walks needed no worker)
+            copy_rows(self.records, self._replayed.records, self._replayed.not_walked())
+        elif shared is not None and shared.walks is None and self._noted is not None:
+            # the first run: the later ones walk only whom it handed over
+            shared.walks = WalkLog(self._noted, self.driver.end_h, self.driver.direct_walks, self.records)
         return RunOutput(self.records, {name: p.busy for name, p in self.pools.items()},
                          {name: p.overtime for name, p in self.pools.items()}, self.groups.held, env.now,
                          self.workload.ledger)
