@@ -62,7 +62,7 @@ def test_a_shared_resource_asked_for_on_a_persons_own_clock_is_an_error(monkeypa
         Model(load_scenario("urban_intensive"), Streams(1, 0), 5, direct=True).run()
 
 
-def _story(env):
+def _story(env, stepped=False):
     """Events triggered for this moment, processes started, zero and later timeouts, in one mixed order:
     the order in which their callbacks run."""
     seen = []
@@ -88,7 +88,7 @@ def _story(env):
     at(0, "timer zero")
     at(3, "timer three")
     stop = env.timeout(10)
-    env.run_until(stop) if hasattr(env, "run_until") else env.run(until=stop)
+    env.run_until(stop) if hasattr(env, "run_until") and not stepped else env.run(until=stop)
     return seen
 
 
@@ -103,6 +103,7 @@ def test_events_for_this_moment_keep_simpys_order():
     clock = Clock()
     mine, simpys = _story(clock), _story(simpy.Environment())
     assert mine == simpys
+    assert _story(Clock(), stepped=True) == simpys  # SimPy's own run(): one step() at a time
     assert len(mine) > 30 and any("child starts" in s for s in mine)
 
 

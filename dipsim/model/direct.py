@@ -192,14 +192,7 @@ class Clock(simpy.Environment):
         """SimPy's ``step``, taking the events waiting for this moment first (see :meth:`schedule`)."""
         queue, soon = self._queue, self._soon
         if soon and not (queue and queue[0][0] == self._now and queue[0][1] == URGENT):
-            event = soon.popleft()
-            callbacks, event.callbacks = event.callbacks, None
-            for callback in callbacks:
-                callback(event)
-            if not event._ok and not hasattr(event, "_defused"):
-                exc = type(event._value)(*event._value.args)
-                exc.__cause__ = event._value
-                raise exc
+            self.run_until(soon[0])  # the next event is the first waiting: run until it has been processed
             return
         super().step()
     now = property(attrgetter("_now"), doc="The current time (SimPy's ``now``, read in C: the pathway and the world "
