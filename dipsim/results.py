@@ -102,8 +102,9 @@ def run_levels(scenarios: Sequence[Scenario], seed: int | None = None, replicati
             key = keys[id(sc)] = staffing_free_hash(sc)
         group = shared.get((key, s, d))
         if group is None:
-            group = shared[(key, s, d)] = SharedRun(sc, s, replication, d)
-        group.knows(sc, key)
+            group = shared[(key, s, d)] = SharedRun(sc, s, replication, d, key)
+        else:
+            group.knows(sc, key)
         out.append(run(sc, s, replication, d, people_table=people_table, shared=group))
     return out
 

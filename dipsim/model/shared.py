@@ -66,8 +66,11 @@ class SharedRun:
     """The cohort, the walks on their own clock and the other work's arrivals of the runs of one
     scenario's area at any staffing (see module doc), for ``Streams(seed, replication)`` and ``days``."""
 
-    def __init__(self, scenario: Scenario, seed: int, replication: int, days: int):
+    def __init__(self, scenario: Scenario, seed: int, replication: int, days: int, key: str | None = None):
+        """``key``: ``staffing_free_hash(scenario)`` if the caller has it already."""
         self._known: dict[int, tuple[Scenario, str]] = {}
+        if key is not None:
+            self.knows(scenario, key)
         self.key = self._key_of(scenario)
         self.seed, self.replication, self.days = int(seed), int(replication), int(days)
         self.cohort: Cohort | None = None
