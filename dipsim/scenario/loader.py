@@ -254,7 +254,11 @@ def to_yaml(scenario: Scenario) -> str:
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the resolved scenario (canonical JSON): the provenance of every result."""
-    text = json.dumps(to_dict(scenario), sort_keys=True, separators=(",", ":"))
+    return _canonical_hash(to_dict(scenario))
+
+
+def _canonical_hash(raw: dict) -> str:
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -267,15 +271,9 @@ def staffing_free_hash(scenario: Scenario) -> str:
     equal for the same area at any staffing, whose runs share their cohort and the walks that need no
     worker (:mod:`dipsim.model.shared`)."""
     raw = to_dict(scenario)
-    raw["name"] = None
-    for dotted in STAFFING_KEYS:
-        *path, last = dotted.split(".")
-        node = raw
-        for k in path:
-            node = node[k]
-        node[last] = None
-    text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    for dotted in ("name", *STAFFING_KEYS):
+        raw = set_dotted(raw, dotted, None)
+    return _canonical_hash(raw)
 
 
 def replace(scenario: Scenario, overrides: dict) -> Scenario:
